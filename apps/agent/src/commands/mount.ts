@@ -1,0 +1,47 @@
+/** `layerdeck mount`: serve the overlay in the foreground until SIGINT/SIGTERM. */
+import type { Command } from 'commander'
+import { mountOverlay } from '@layerdeck/core/fuse'
+
+interface MountFlags {
+  base: string
+  storage: string
+}
+
+export function registerMount(program: Command): void {
+  program
+    .command('mount')
+    .description('merge BASE (read-only) and STORAGE (writable) at MOUNTPOINT, in the foreground')
+    .requiredOption('--base <dir>', 'the read-only base directory (never written)')
+    .requiredOption('--storage <dir>', 'the writable storage directory (upper/ and work/ are created in it)')
+    .argument('<mountpoint>', 'an existing empty directory to mount on')
+    .addHelpText(
+      'after',
+      '\nStops and unmounts cleanly on SIGINT or SIGTERM (exit 0).\n' +
+        'Example: layerdeck mount --base /rom --storage /overlay /mnt/merged',
+    )
+    .action(async (mountpoint: string, flags: MountFlags) => {
+      await runMount(mountpoint, flags)
+    })
+}
+
+async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
+  const mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
+  const { paths } = mounted
+  const stale = mounted.overlay.staleStagesRemoved
+  if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
+  process.stdout.write(`layerdeck: mounted ${paths.base} + ${paths.storage} at ${paths.mountpoint}\n`)
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      mounted.unmount().then(resolve, (err: unknown) => {
+        process.stderr.write(`layerdeck: ${err instanceof Error ? err.message : String(err)}\n`)
+        process.exitCode = 1
+        resolve()
+      })
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  process.stdout.write(`layerdeck: unmounted ${paths.mountpoint}\n`)
+}

@@ -1,0 +1,45 @@
+import js from '@eslint/js'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.ts', 'bench/*.ts', 'bench/*/*.ts'] }, tsconfigRootDir: new URL(".", import.meta.url).pathname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-globals': ['error', 'require', '__dirname', '__filename'],
+      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'Export names explicitly (no export *).' }],
+    },
+  },
+  {
+    // The engine is pure: it reaches the disk only through the Sys it is given.
+    files: ['packages/core/src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:fs', 'fs', 'node:fs/*', 'fuse-native', '@napi-rs/xattr', 'node:child_process'], message: 'The engine reaches the disk through Sys only.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/core/**/*.ts'],
+    ignores: ['packages/core/src/engine/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['express', 'react', '@layerdeck/agent', '@layerdeck/dashboard'], message: 'The core knows nothing of HTTP or React.' },
+      ] }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.integration.test.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' },
+  },
+)

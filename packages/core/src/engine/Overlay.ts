@@ -1,0 +1,236 @@
+/**
+ * The overlay engine: a merged view of a read-only base and a writable storage, with the
+ * operations of a filesystem. Synchronous (it runs on the FUSE thread of Node's event loop) and
+ * errno-speaking (it throws OverlayError). Knows nothing of FUSE, HTTP or node:fs.
+ */
+import { inoOf, toAttr, type Attr } from './attr.ts'
+import type { OverlayContext } from './context.ts'
+import { copyUp } from './copyUp.ts'
+import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
+import { isDir, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, wantsWrite } from './fileMode.ts'
+import { HandleTable } from './handles.ts'
+import { Layers } from './layers.ts'
+import { mergedNames } from './mergedDir.ts'
+import { nameOf, ROOT } from './mergedPath.ts'
+import * as meta from './metadata.ts'
+import * as ns from './namespace.ts'
+import { OverlayError } from './OverlayError.ts'
+import { rename } from './rename.ts'
+import { Staging } from './staging.ts'
+import { storagePaths } from './storageFormat.ts'
+import type { FsStats, Sys } from './sys.ts'
+
+const O_NOATIME = 0o1000000
+const O_DIRECT = 0o40000
+/** Flags handed on to the real open(2). */
+const PASS_FLAGS = ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT)
+
+export interface OverlayOptions {
+  sys: Sys
+  /** The read-only base directory. */
+  base: string
+  /** The storage directory (holds upper/ and work/). */
+  storage: string
+  onChange?: ChangeListener
+}
+
+export class Overlay {
+  readonly ctx: OverlayContext
+  readonly handles: HandleTable
+  /** Stale staging entries removed when this overlay was opened (left by a crash). */
+  readonly staleStagesRemoved: number
+  #listener: ChangeListener | undefined
+
+  constructor(options: OverlayOptions) {
+    const { sys } = options
+    const paths = storagePaths(options.storage)
+    const staging = new Staging(sys, paths)
+    this.staleStagesRemoved = staging.prepare()
+    this.handles = new HandleTable(sys)
+    const layers = new Layers(sys, options.base, paths)
+    this.ctx = { sys, layers, staging, paths, onCopiedUp: (p, real) => this.handles.copiedUp(p, real) }
+    this.#listener = options.onChange
+  }
+
+  set onChange(listener: ChangeListener | undefined) {
+    this.#listener = listener
+  }
+
+  getattr(path: string): Attr {
+    const entry = this.ctx.layers.require(path, 'stat')
+    const { ino, merged } = path === ROOT ? this.#rootIno() : inoOf(this.ctx.layers, entry, nameOf(path))
+    return toAttr(entry.stat, ino, merged || (path === ROOT && isDir(entry.stat.mode)))
+  }
+
+  fgetattr(handleId: number): Attr {
+    const handle = this.handles.get(handleId, 'fstat')
+    return toAttr(this.ctx.sys.fstat(handle.fd), handle.ino, false)
+  }
+
+  readdir(path: string): string[] {
+    const info = this.ctx.layers.dir(path)
+    if (info === undefined) {
+      this.ctx.layers.require(path, 'scandir')
+      throw new OverlayError('ENOTDIR', 'scandir', path)
+    }
+    return mergedNames(this.ctx, info)
+  }
+
+  readlink(path: string): string {
+    return this.ctx.sys.readlink(this.ctx.layers.require(path, 'readlink').real)
+  }
+
+  open(path: string, flags: number): number {
+    let entry = this.ctx.layers.require(path, 'open')
+    if (isDir(entry.stat.mode) && wantsWrite(flags)) throw new OverlayError('EISDIR', 'open', path)
+    const changes = wantsWrite(flags) || (flags & O_TRUNC) !== 0
+    if (changes) entry = copyUp(this.ctx, path, entry, (flags & O_TRUNC) === 0)
+    const realFlags = (flags & PASS_FLAGS) | (entry.layer === 'base' ? O_NOATIME : 0)
+    const fd = this.ctx.sys.open(entry.real, realFlags)
+    const { ino } = inoOf(this.ctx.layers, entry, nameOf(path))
+    const id = this.handles.add({ fd, path, layer: entry.layer, flags: flags & (O_ACCMODE | O_APPEND), ino, written: false })
+    if ((flags & O_TRUNC) !== 0) this.#emit('modify', path)
+    return id
+  }
+
+  create(path: string, mode: number, flags = 0o2): number {
+    let fd = -1
+    const openFlags = O_CREAT | O_EXCL | ((flags & PASS_FLAGS) & ~O_ACCMODE) | 0o2
+    ns.createEntry(this.ctx, path, 'open', (real) => {
+      fd = this.ctx.sys.open(real, openFlags, mode & 0o7777)
+    })
+    const stat = this.ctx.sys.fstat(fd)
+    const ino = ((stat.ino & 0x7fffffff) | 0x80000000) >>> 0
+    const id = this.handles.add({ fd, path, layer: 'storage', flags: 0o2 | (flags & O_APPEND), ino, written: false })
+    this.#emit('create', path)
+    return id
+  }
+
+  read(handleId: number, buf: Buffer, length: number, position: number): number {
+    return this.ctx.sys.read(this.handles.get(handleId, 'read').fd, buf, 0, length, position)
+  }
+
+  write(handleId: number, buf: Buffer, length: number, position: number): number {
+    const handle = this.handles.get(handleId, 'write')
+    const n = this.ctx.sys.write(handle.fd, buf, 0, length, position)
+    if (!handle.written) {
+      handle.written = true
+      this.#emit('modify', handle.path)
+    }
+    return n
+  }
+
+  truncate(path: string, size: number): void {
+    const found = this.ctx.layers.require(path, 'truncate')
+    if (isDir(found.stat.mode)) throw new OverlayError('EISDIR', 'truncate', path)
+    const entry = copyUp(this.ctx, path, found, size > 0)
+    this.ctx.sys.truncate(entry.real, size)
+    this.#emit('modify', path)
+  }
+
+  ftruncate(handleId: number, size: number): void {
+    const handle = this.handles.get(handleId, 'ftruncate')
+    this.ctx.sys.ftruncate(handle.fd, size)
+    this.#emit('modify', handle.path)
+  }
+
+  fsync(handleId: number, datasync: boolean): void {
+    const { fd } = this.handles.get(handleId, 'fsync')
+    if (datasync) this.ctx.sys.fdatasync(fd)
+    else this.ctx.sys.fsync(fd)
+  }
+
+  release(handleId: number): void {
+    this.handles.release(handleId)
+  }
+
+  /** Space of the storage filesystem: that is where writes go. */
+  statfs(): FsStats {
+    return this.ctx.sys.statfs(this.ctx.paths.upper)
+  }
+
+  unlink(path: string): void {
+    ns.unlink(this.ctx, path)
+    this.#emit('delete', path)
+  }
+
+  rmdir(path: string): void {
+    ns.rmdir(this.ctx, path)
+    this.#emit('delete', path)
+  }
+
+  mkdir(path: string, mode: number): void {
+    ns.mkdir(this.ctx, path, mode)
+    this.#emit('mkdir', path)
+  }
+
+  symlink(target: string, path: string): void {
+    ns.symlink(this.ctx, target, path)
+    this.#emit('create', path)
+  }
+
+  mknod(path: string, mode: number, rdev: number): void {
+    ns.mknod(this.ctx, path, mode, rdev)
+    this.#emit('create', path)
+  }
+
+  link(from: string, to: string): void {
+    ns.link(this.ctx, from, to)
+    this.#emit('create', to)
+  }
+
+  rename(from: string, to: string): void {
+    rename(this.ctx, from, to)
+    this.#emit('rename', from, to)
+  }
+
+  chmod(path: string, mode: number): void {
+    meta.chmod(this.ctx, path, mode)
+    this.#emit('metadata', path)
+  }
+
+  chown(path: string, uid: number, gid: number): void {
+    meta.chown(this.ctx, path, uid, gid)
+    this.#emit('metadata', path)
+  }
+
+  utimens(path: string, atimeMs: number, mtimeMs: number): void {
+    meta.utimens(this.ctx, path, atimeMs, mtimeMs)
+    this.#emit('metadata', path)
+  }
+
+  getxattr(path: string, name: string): Buffer | undefined {
+    return meta.getxattr(this.ctx, path, name)
+  }
+
+  listxattr(path: string): string[] {
+    return meta.listxattr(this.ctx, path)
+  }
+
+  setxattr(path: string, name: string, value: Buffer, flags: number): void {
+    meta.setxattr(this.ctx, path, name, value, flags)
+    this.#emit('metadata', path)
+  }
+
+  removexattr(path: string, name: string): void {
+    meta.removexattr(this.ctx, path, name)
+    this.#emit('metadata', path)
+  }
+
+  /** Closes every open file (at unmount). */
+  close(): void {
+    this.handles.closeAll()
+  }
+
+  #rootIno(): { ino: number; merged: boolean } {
+    return { ino: 1, merged: true }
+  }
+
+  #emit(kind: ChangeKind, path: string, to?: string): void {
+    if (this.#listener === undefined) return
+    const event: ChangeEvent = { kind, path, time: Date.now() }
+    if (to !== undefined) event.to = to
+    this.#listener(event)
+  }
+}
+

@@ -1,0 +1,56 @@
+/**
+ * What getattr reports. Inode numbers are 32-bit through fuse-native: base inodes keep their
+ * number (low 31 bits), storage-only inodes get the top bit, and a copied-up file keeps the
+ * number of the base file it covers, so st_ino survives copy-up.
+ */
+import { isDir } from './fileMode.ts'
+import type { Entry, Layers } from './layers.ts'
+import type { FileStat } from './sys.ts'
+
+export interface Attr {
+  mode: number
+  uid: number
+  gid: number
+  size: number
+  ino: number
+  dev: number
+  nlink: number
+  rdev: number
+  blksize: number
+  blocks: number
+  atimeMs: number
+  mtimeMs: number
+  ctimeMs: number
+}
+
+export const baseIno = (ino: number): number => (ino & 0x7fffffff) || 1
+export const storageIno = (ino: number): number => ((ino & 0x7fffffff) | 0x80000000) >>> 0
+
+export function inoOf(layers: Layers, entry: Entry, name: string): { ino: number; merged: boolean } {
+  if (entry.layer === 'base') return { ino: baseIno(entry.stat.ino), merged: false }
+  const under = layers.baseUnder(entry, name)
+  if (under !== undefined && (under.mode & 0o170000) === (entry.stat.mode & 0o170000)) {
+    return { ino: baseIno(under.ino), merged: isDir(under.mode) }
+  }
+  return { ino: storageIno(entry.stat.ino), merged: false }
+}
+
+export function toAttr(stat: FileStat, ino: number, merged: boolean): Attr {
+  return {
+    mode: stat.mode,
+    uid: stat.uid,
+    gid: stat.gid,
+    size: stat.size,
+    ino,
+    dev: stat.dev,
+    // A directory merged from both layers reports nlink 1, like overlayfs: tools must not
+    // use the link count to skip subdirectories.
+    nlink: merged ? 1 : stat.nlink,
+    rdev: stat.rdev,
+    blksize: stat.blksize,
+    blocks: stat.blocks,
+    atimeMs: stat.atimeMs,
+    mtimeMs: stat.mtimeMs,
+    ctimeMs: stat.ctimeMs,
+  }
+}

@@ -1,0 +1,14 @@
+import type { Layers } from './layers.ts'
+import type { Staging } from './staging.ts'
+import type { StoragePaths } from './storageFormat.ts'
+import type { Sys } from './sys.ts'
+
+/** What every engine module works with: the system calls, the layers and the staging area. */
+export interface OverlayContext {
+  sys: Sys
+  layers: Layers
+  staging: Staging
+  paths: StoragePaths
+  /** Called after a base entry was copied up, so open handles can follow it. */
+  onCopiedUp(path: string, upperReal: string): void
+}

@@ -1,0 +1,60 @@
+/** Attribute changes: chmod, chown, utimens, and extended attributes. Each copies up first. */
+import type { OverlayContext } from './context.ts'
+import { copyUp } from './copyUp.ts'
+import { isSymlink } from './fileMode.ts'
+import { OverlayError } from './OverlayError.ts'
+import { isPrivateXattr } from './storageFormat.ts'
+
+export const XATTR_CREATE = 1
+export const XATTR_REPLACE = 2
+/** fuse-native hands timestamps over in ms; UTIME_NOW and UTIME_OMIT both arrive as 1073 ms. */
+const UTIME_SPECIAL_MS = 1073
+
+export function chmod(ctx: OverlayContext, path: string, mode: number): void {
+  const entry = copyUp(ctx, path, ctx.layers.require(path, 'chmod'))
+  if (!isSymlink(entry.stat.mode)) ctx.sys.chmod(entry.real, mode & 0o7777)
+}
+
+export function chown(ctx: OverlayContext, path: string, uid: number, gid: number): void {
+  const entry = copyUp(ctx, path, ctx.layers.require(path, 'chown'))
+  ctx.sys.lchown(entry.real, toId(uid), toId(gid))
+}
+
+/** -1 (or its unsigned 32-bit form) means "leave unchanged". */
+function toId(id: number): number {
+  return id === 0xffffffff || id < 0 ? -1 : id
+}
+
+export function utimens(ctx: OverlayContext, path: string, atimeMs: number, mtimeMs: number): void {
+  const entry = copyUp(ctx, path, ctx.layers.require(path, 'utimens'))
+  const now = Date.now()
+  const bothSpecial = atimeMs === UTIME_SPECIAL_MS && mtimeMs === UTIME_SPECIAL_MS
+  const pick = (value: number, current: number): number =>
+    value !== UTIME_SPECIAL_MS ? value : bothSpecial ? now : current
+  ctx.sys.lutimes(entry.real, pick(atimeMs, entry.stat.atimeMs), pick(mtimeMs, entry.stat.mtimeMs))
+}
+
+export function getxattr(ctx: OverlayContext, path: string, name: string): Buffer | undefined {
+  if (isPrivateXattr(name)) throw new OverlayError('ENOTSUP', 'getxattr', path)
+  return ctx.sys.getXattr(ctx.layers.require(path, 'getxattr').real, name)
+}
+
+export function listxattr(ctx: OverlayContext, path: string): string[] {
+  return ctx.sys.listXattr(ctx.layers.require(path, 'listxattr').real).filter((n) => !isPrivateXattr(n))
+}
+
+export function setxattr(ctx: OverlayContext, path: string, name: string, value: Buffer, flags: number): void {
+  if (isPrivateXattr(name)) throw new OverlayError('ENOTSUP', 'setxattr', path)
+  const found = ctx.layers.require(path, 'setxattr')
+  const exists = ctx.sys.getXattr(found.real, name) !== undefined
+  if (flags & XATTR_CREATE && exists) throw new OverlayError('EEXIST', 'setxattr', path)
+  if (flags & XATTR_REPLACE && !exists) throw new OverlayError('ENODATA', 'setxattr', path)
+  ctx.sys.setXattr(copyUp(ctx, path, found).real, name, value)
+}
+
+export function removexattr(ctx: OverlayContext, path: string, name: string): void {
+  if (isPrivateXattr(name)) throw new OverlayError('ENOTSUP', 'removexattr', path)
+  const found = ctx.layers.require(path, 'removexattr')
+  if (ctx.sys.getXattr(found.real, name) === undefined) throw new OverlayError('ENODATA', 'removexattr', path)
+  ctx.sys.removeXattr(copyUp(ctx, path, found).real, name)
+}

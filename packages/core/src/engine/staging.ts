@@ -1,0 +1,74 @@
+/**
+ * Staging in work/: everything that appears in upper/ is built here first and renamed into place,
+ * so a crash leaves either the old state or the complete new one. Stale stages from a crash are
+ * removed at the next mount.
+ */
+import { isDir, S_IFCHR } from './fileMode.ts'
+import { hasCode } from './OverlayError.ts'
+import { STAGE_PREFIX, type StoragePaths } from './storageFormat.ts'
+import type { Sys } from './sys.ts'
+
+export class Staging {
+  readonly #sys: Sys
+  readonly #paths: StoragePaths
+  #counter = 0
+
+  constructor(sys: Sys, paths: StoragePaths) {
+    this.#sys = sys
+    this.#paths = paths
+  }
+
+  /** A fresh, unused path in work/layerdeck/. */
+  next(): string {
+    this.#counter += 1
+    return `${this.#paths.staging}/${STAGE_PREFIX}${process.pid}-${this.#counter}`
+  }
+
+  /** Removes a stage that did not make it into upper/ (best effort: the next mount cleans too). */
+  discard(path: string): void {
+    try {
+      removeTree(this.#sys, path)
+    } catch {
+      // left for the cleanup at the next mount
+    }
+  }
+
+  /** Creates work/layerdeck/ and the shared whiteout; removes stale stages. Returns how many. */
+  prepare(): number {
+    const sys = this.#sys
+    for (const dir of [this.#paths.work, this.#paths.staging]) {
+      try {
+        sys.mkdir(dir, 0o700)
+      } catch (err) {
+        if (!hasCode(err, 'EEXIST')) throw err
+      }
+    }
+    let stale = 0
+    for (const name of sys.readdir(this.#paths.staging)) {
+      if (!name.startsWith(STAGE_PREFIX)) continue
+      removeTree(sys, `${this.#paths.staging}/${name}`)
+      stale += 1
+    }
+    if (sys.lstat(this.#paths.whiteout) === undefined) this.newWhiteout()
+    return stale
+  }
+
+  /** Replaces the shared whiteout with a fresh 0/0 character device (when its links run out). */
+  newWhiteout(): void {
+    const tmp = this.next()
+    this.#sys.mknod(tmp, S_IFCHR | 0o000, 0)
+    this.#sys.rename(tmp, this.#paths.whiteout)
+  }
+}
+
+/** rm -r without following symlinks. */
+export function removeTree(sys: Sys, path: string): void {
+  const stat = sys.lstat(path)
+  if (stat === undefined) return
+  if (!isDir(stat.mode)) {
+    sys.unlink(path)
+    return
+  }
+  for (const name of sys.readdir(path)) removeTree(sys, `${path}/${name}`)
+  sys.rmdir(path)
+}

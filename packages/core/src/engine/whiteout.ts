@@ -1,0 +1,30 @@
+/**
+ * Whiteouts: hard links of one shared 0/0 character device in work/, placed atomically by
+ * staging the link and renaming it over the storage entry.
+ */
+import { hasCode } from './OverlayError.ts'
+import type { Staging } from './staging.ts'
+import type { StoragePaths } from './storageFormat.ts'
+import type { Sys } from './sys.ts'
+
+/** Puts a whiteout at `upperPath`, replacing any non-directory there. */
+export function placeWhiteout(sys: Sys, paths: StoragePaths, staging: Staging, upperPath: string): void {
+  const tmp = staging.next()
+  linkShared(sys, paths, staging, tmp)
+  try {
+    sys.rename(tmp, upperPath)
+  } catch (err) {
+    staging.discard(tmp)
+    throw err
+  }
+}
+
+function linkShared(sys: Sys, paths: StoragePaths, staging: Staging, target: string): void {
+  try {
+    sys.link(paths.whiteout, target)
+  } catch (err) {
+    if (!hasCode(err, 'EMLINK', 'ENOENT')) throw err
+    staging.newWhiteout()
+    sys.link(paths.whiteout, target)
+  }
+}

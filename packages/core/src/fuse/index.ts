@@ -1,0 +1,5 @@
+export { mountOverlay } from './mount.ts'
+export type { MountedOverlay, MountOptions } from './mount.ts'
+export { MountError, loadFuse } from './loadFuse.ts'
+export { checkFuseAvailable, checkMountPaths, isMountedOn } from './preflight.ts'
+export type { MountPaths } from './preflight.ts'

@@ -1,0 +1,88 @@
+/**
+ * Serves an Overlay at a mount point through fuse-native. The binding stays behind this module
+ * (and fuseOps.ts), so it can be replaced if it ever becomes the limit.
+ */
+import type { ChangeListener } from '../engine/events.ts'
+import { hasCode } from '../engine/OverlayError.ts'
+import { Overlay } from '../engine/Overlay.ts'
+import { storagePaths } from '../engine/storageFormat.ts'
+import type { Sys } from '../engine/sys.ts'
+import { createNodeSys } from '../sys/nodeSys.ts'
+import { createFuseOps } from './fuseOps.ts'
+import { loadFuse, MountError } from './loadFuse.ts'
+import { checkFuseAvailable, checkMountPaths, type MountPaths } from './preflight.ts'
+
+export interface MountOptions extends MountPaths {
+  sys?: Sys
+  onChange?: ChangeListener
+  /** Where unexpected (non-errno) engine failures are reported. */
+  log?: (err: unknown) => void
+}
+
+export interface MountedOverlay {
+  overlay: Overlay
+  paths: MountPaths
+  unmount(): Promise<void>
+}
+
+/**
+ * Mount options: allow_other + default_permissions serve every user of the device with normal
+ * permission checks; auto_cache keeps re-reads in the page cache and drops them when a file's
+ * size or mtime changed (after a revert or reset). use_ino, big_writes and atomic_o_trunc are
+ * libfuse options fuse-native does not expose; they travel in the fsname option string.
+ */
+const FSNAME = 'layerdeck,use_ino,big_writes,atomic_o_trunc'
+
+export async function mountOverlay(options: MountOptions): Promise<MountedOverlay> {
+  checkFuseAvailable()
+  const paths = checkMountPaths(options)
+  const Fuse = loadFuse()
+  const sys = options.sys ?? createNodeSys()
+  prepareStorage(sys, paths.storage)
+  // The kernel has applied the caller's umask to every mode it sends.
+  process.umask(0)
+  const overlayOptions = { sys, base: paths.base, storage: paths.storage }
+  const overlay = new Overlay(options.onChange ? { ...overlayOptions, onChange: options.onChange } : overlayOptions)
+  const log = options.log ?? ((err: unknown) => console.error('layerdeck: unexpected error:', err))
+  const fuse = new Fuse(paths.mountpoint, createFuseOps(overlay, log), {
+    timeout: false,
+    allowOther: true,
+    defaultPermissions: true,
+    autoCache: true,
+    fsname: FSNAME,
+    subtype: 'layerdeck',
+  })
+  await new Promise<void>((resolve, reject) => {
+    fuse.mount((err) => (err ? reject(new MountError(`cannot mount ${paths.mountpoint}: ${err.message}`)) : resolve()))
+  })
+  let unmounted: Promise<void> | undefined
+  const unmount = (): Promise<void> =>
+    (unmounted ??= new Promise<void>((resolve, reject) => {
+      fuse.unmount((err) => {
+        overlay.close()
+        if (err) reject(new MountError(`cannot unmount ${paths.mountpoint}: ${err.message}`))
+        else resolve()
+      })
+    }))
+  return { overlay, paths, unmount }
+}
+
+/** Creates upper/ and work/ when missing and checks the filesystem can hold the format. */
+function prepareStorage(sys: Sys, storage: string): void {
+  const p = storagePaths(storage)
+  for (const dir of [p.upper, p.work]) {
+    try {
+      sys.mkdir(dir, dir === p.upper ? 0o755 : 0o700)
+    } catch (err) {
+      if (!hasCode(err, 'EEXIST')) throw err
+    }
+  }
+  try {
+    sys.setXattr(p.work, 'trusted.layerdeck.probe', Buffer.from('y'))
+    sys.removeXattr(p.work, 'trusted.layerdeck.probe')
+  } catch {
+    throw new MountError(
+      `storage ${storage} cannot hold trusted.* extended attributes: put it on ext4, f2fs, ubifs, btrfs, xfs or tmpfs`,
+    )
+  }
+}

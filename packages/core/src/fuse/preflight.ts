@@ -1,0 +1,78 @@
+/**
+ * Checks before mounting. Each failure is one line that says what is wrong and what to do;
+ * nothing is created or changed until every check has passed.
+ */
+import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { UPPER_DIR, WORK_DIR } from '../engine/storageFormat.ts'
+import { MountError } from './loadFuse.ts'
+
+export interface MountPaths {
+  base: string
+  storage: string
+  mountpoint: string
+}
+
+function realDir(label: string, flag: string, path: string): string {
+  if (!existsSync(path)) throw new MountError(`${label} ${path} does not exist: create it or fix ${flag}`)
+  if (!statSync(path).isDirectory()) throw new MountError(`${label} ${path} is not a directory: ${flag} needs a directory`)
+  return realpathSync(path)
+}
+
+const inside = (path: string, dir: string): boolean => dir === '/' || path === dir || path.startsWith(`${dir}/`)
+
+/** Resolves and validates the three paths; returns their real paths. */
+export function checkMountPaths(paths: MountPaths): MountPaths {
+  const base = realDir('base', '--base', paths.base)
+  const storage = realDir('storage', '--storage', paths.storage)
+  const mountpoint = realDir('mount point', 'MOUNTPOINT', paths.mountpoint)
+  if (inside(storage, base) || inside(base, storage)) {
+    throw new MountError(`storage ${storage} and base ${base} overlap: put the storage on its own directory outside the base`)
+  }
+  if (inside(mountpoint, storage) || inside(storage, mountpoint)) {
+    throw new MountError(`mount point ${mountpoint} and storage ${storage} overlap: mount somewhere outside the storage`)
+  }
+  if (isMountedOn(mountpoint)) {
+    throw new MountError(`${mountpoint} is already a mount point: unmount it first (fusermount -u ${mountpoint}) or pick another`)
+  }
+  checkStorageLayout(storage)
+  return { base, storage, mountpoint }
+}
+
+/** A storage is empty, or holds upper/ (and work/): anything else is probably the wrong folder. */
+export function checkStorageLayout(storage: string): void {
+  const names = readdirSync(storage)
+  const known = new Set([UPPER_DIR, WORK_DIR, 'lost+found'])
+  const strangers = names.filter((n) => !known.has(n) && !n.startsWith('.layerdeck'))
+  if (strangers.length > 0 && !names.includes(UPPER_DIR)) {
+    throw new MountError(
+      `storage ${storage} is not empty and has no upper/ folder (found ${strangers.slice(0, 3).join(', ')}): give an empty directory or an overlayfs storage`,
+    )
+  }
+}
+
+export function checkFuseAvailable(): void {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new MountError('mounting needs root (allow_other and default_permissions): run it with sudo or as root')
+  }
+  if (!existsSync('/dev/fuse')) {
+    throw new MountError('/dev/fuse is missing: load the fuse kernel module (modprobe fuse) or run with --device /dev/fuse')
+  }
+  try {
+    accessSync('/dev/fuse', constants.R_OK | constants.W_OK)
+  } catch {
+    throw new MountError('/dev/fuse is not readable and writable: run as root')
+  }
+}
+
+export function isMountedOn(path: string): boolean {
+  const mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')
+  for (const line of mountinfo.split('\n')) {
+    const field = line.split(' ')[4]
+    if (field !== undefined && unescapeMountPath(field) === path) return true
+  }
+  return false
+}
+
+function unescapeMountPath(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)))
+}
