@@ -1,0 +1,7 @@
+export { REPO_ROOT, LAYERDECK_BIN } from './repo.ts'
+export { sh, shOk } from './shell.ts'
+export type { ShResult } from './shell.ts'
+export { tempDir } from './tempDir.ts'
+export { startMount, forceUnmount, isMounted } from './mountProcess.ts'
+export type { MountProcess, MountSpec } from './mountProcess.ts'
+export { snapshotTree, hashTree } from './treeSnapshot.ts'
