@@ -76,7 +76,7 @@ export function createFuseOps(overlay: Overlay, log: (err: unknown) => void): Fu
     statfs: (_path, cb) => value(cb, () => toFuseStatfs(overlay.statfs())),
     getattr: (path, cb) => value(cb, () => toFuseStat(overlay.getattr(path))),
     fgetattr: (_path, fd, cb) => value(cb, () => toFuseStat(overlay.fgetattr(fd))),
-    readdir: (path, cb) => value(cb, () => overlay.readdir(path)),
+    readdir: (path, cb) => value(cb, () => ['.', '..', ...overlay.readdir(path)]),
     readlink: (path, cb) => value(cb, () => overlay.readlink(path)),
     open: (path, flags, cb) => value(cb, () => overlay.open(path, flags)),
     create: (path, mode, cb) => value(cb, () => overlay.create(path, mode)),
