@@ -3,7 +3,7 @@
  * operations of a filesystem. Synchronous (it runs on the FUSE thread of Node's event loop) and
  * errno-speaking (it throws OverlayError). Knows nothing of FUSE, HTTP or node:fs.
  */
-import { inoOf, toAttr, type Attr } from './attr.ts'
+import { baseIno, inoOf, toAttr, type Attr } from './attr.ts'
 import type { OverlayContext } from './context.ts'
 import { copyUp } from './copyUp.ts'
 import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
@@ -222,8 +222,10 @@ export class Overlay {
     this.handles.closeAll()
   }
 
+  /** The root shows the base root's inode number: unique among base inodes (1 may be taken). */
   #rootIno(): { ino: number; merged: boolean } {
-    return { ino: 1, merged: true }
+    const base = this.ctx.sys.lstat(this.ctx.layers.baseRoot || '/')
+    return { ino: base === undefined ? 1 : baseIno(base.ino), merged: true }
   }
 
   #emit(kind: ChangeKind, path: string, to?: string): void {

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as xattr from '@napi-rs/xattr'
+import { hasCode } from '../engine/OverlayError.ts'
 import type { FileStat, FsStats, Sys } from '../engine/sys.ts'
 import { S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFSOCK } from '../engine/fileMode.ts'
 
@@ -118,7 +119,8 @@ export function createNodeSys(): Sys {
         return xattr.getAttributeSync(path, name) ?? undefined
       } catch (err) {
         const e = xattrError(err, 'getxattr', path)
-        if ((e as { code?: string }).code === 'ENODATA') return undefined
+        // A filesystem without xattrs (squashfs built without them, cramfs) has none to give.
+        if (hasCode(e, 'ENODATA', 'ENOTSUP')) return undefined
         throw e
       }
     },
@@ -133,7 +135,9 @@ export function createNodeSys(): Sys {
       try {
         return xattr.listAttributesSync(path)
       } catch (err) {
-        throw xattrError(err, 'listxattr', path)
+        const e = xattrError(err, 'listxattr', path)
+        if (hasCode(e, 'ENOTSUP')) return []
+        throw e
       }
     },
     removeXattr: (path, name) => {
