@@ -30,3 +30,5 @@ if [[ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]]; then
 fi
 
 pnpm install --frozen-lockfile --reporter=silent
+# fuse-native from patched source: tells the daemon who made each request (see the script).
+bash scripts/build-fuse-native.sh

@@ -4,7 +4,7 @@
  * errno-speaking (it throws OverlayError). Knows nothing of FUSE, HTTP or node:fs.
  */
 import { baseIno, inoOf, toAttr, type Attr } from './attr.ts'
-import type { OverlayContext } from './context.ts'
+import type { Caller, OverlayContext } from './context.ts'
 import { copyUp } from './copyUp.ts'
 import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
 import { isDir, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, wantsWrite } from './fileMode.ts'
@@ -32,6 +32,8 @@ export interface OverlayOptions {
   /** The storage directory (holds upper/ and work/). */
   storage: string
   onChange?: ChangeListener
+  /** Who made the request being served; without it new entries belong to root. */
+  caller?: () => Caller | undefined
 }
 
 export class Overlay {
@@ -48,7 +50,14 @@ export class Overlay {
     this.staleStagesRemoved = staging.prepare()
     this.handles = new HandleTable(sys)
     const layers = new Layers(sys, options.base, paths)
-    this.ctx = { sys, layers, staging, paths, onCopiedUp: (p, real) => this.handles.copiedUp(p, real) }
+    this.ctx = {
+      sys,
+      layers,
+      staging,
+      paths,
+      onCopiedUp: (p, real) => this.handles.copiedUp(p, real),
+      caller: options.caller ?? (() => undefined),
+    }
     this.#listener = options.onChange
   }
 

@@ -59,9 +59,11 @@ export function removeEntry(ctx: OverlayContext, path: string, entry: Entry): vo
  */
 export function createEntry(ctx: OverlayContext, path: string, syscall: string, make: (real: string) => void): string {
   if (ctx.layers.resolve(path) !== undefined) throw new OverlayError('EEXIST', syscall, path)
-  const target = `${ensureUpperDir(ctx, parentOf(path))}/${nameOf(path)}`
+  const parentUpper = ensureUpperDir(ctx, parentOf(path))
+  const target = `${parentUpper}/${nameOf(path)}`
   try {
     make(target)
+    giveToCaller(ctx, target, parentUpper)
     return target
   } catch (err) {
     if (!hasCode(err, 'EEXIST')) throw err
@@ -70,6 +72,7 @@ export function createEntry(ctx: OverlayContext, path: string, syscall: string, 
   const tmp = ctx.staging.next()
   try {
     make(tmp)
+    giveToCaller(ctx, tmp, parentUpper)
     const stat = ctx.sys.lstat(tmp)
     if (stat !== undefined && isDir(stat.mode)) {
       ctx.sys.setXattr(tmp, OPAQUE_XATTR, Buffer.from('y'))
@@ -82,6 +85,18 @@ export function createEntry(ctx: OverlayContext, path: string, syscall: string, 
   }
   ctx.layers.invalidate(path)
   return target
+}
+
+/**
+ * The daemon runs as root, so a new entry is root's until it is given to the user who asked
+ * for it. In a set-group-ID directory the group comes from the directory, as on any filesystem.
+ */
+function giveToCaller(ctx: OverlayContext, real: string, parentUpper: string): void {
+  const caller = ctx.caller()
+  if (caller === undefined || (caller.uid === 0 && caller.gid === 0)) return
+  const parent = ctx.sys.lstat(parentUpper)
+  const gid = parent !== undefined && (parent.mode & 0o2000) !== 0 ? -1 : caller.gid
+  ctx.sys.lchown(real, caller.uid, gid)
 }
 
 export function mkdir(ctx: OverlayContext, path: string, mode: number): void {

@@ -9,7 +9,7 @@ import { storagePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { createNodeSys } from '../sys/nodeSys.ts'
 import { createFuseOps } from './fuseOps.ts'
-import { loadFuse, MountError } from './loadFuse.ts'
+import { loadCallerLookup, loadFuse, MountError } from './loadFuse.ts'
 import { checkFuseAvailable, checkMountPaths, type MountPaths } from './preflight.ts'
 
 export interface MountOptions extends MountPaths {
@@ -41,7 +41,11 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
   prepareStorage(sys, paths.storage)
   // The kernel has applied the caller's umask to every mode it sends.
   process.umask(0)
-  const overlayOptions = { sys, base: paths.base, storage: paths.storage }
+  const caller = loadCallerLookup()
+  if (caller === undefined) {
+    console.error('layerdeck: warning: fuse-native lacks caller support, so files non-root users create are owned by root: run scripts/build-fuse-native.sh')
+  }
+  const overlayOptions = { sys, base: paths.base, storage: paths.storage, caller: caller ?? (() => undefined) }
   const overlay = new Overlay(options.onChange ? { ...overlayOptions, onChange: options.onChange } : overlayOptions)
   const log = options.log ?? ((err: unknown) => console.error('layerdeck: unexpected error:', err))
   const fuse = new Fuse(paths.mountpoint, createFuseOps(overlay, log), {
