@@ -13,6 +13,7 @@ import { OverlayError } from './OverlayError.ts'
 import { baseHas, removeEntry } from './namespace.ts'
 import { removeTree } from './staging.ts'
 import { isWhiteoutStat, OPAQUE_XATTR } from './storageFormat.ts'
+import { placeWhiteout } from './whiteout.ts'
 
 export function rename(ctx: OverlayContext, from: string, to: string): void {
   if (from === to) return
@@ -33,8 +34,11 @@ export function rename(ctx: OverlayContext, from: string, to: string): void {
   else clearWhiteout(ctx, dest)
   const info = ctx.layers.dir(from)
   if (source.layer === 'storage' && info?.base === null) {
+    // Storage-only content (new, or opaque over the base): one rename; the base stays hidden.
+    const sourceHasBase = baseHas(ctx, from, source)
     ctx.sys.rename(source.real, dest)
     if (destHasBase) ctx.sys.setXattr(dest, OPAQUE_XATTR, Buffer.from('y'))
+    if (sourceHasBase) placeWhiteout(ctx.sys, ctx.paths, ctx.staging, source.real)
   } else {
     const tmp = ctx.staging.next()
     try {

@@ -8,6 +8,7 @@ printf 'new content\n' > etc/overwrite               # O_TRUNC rewrite
 rm etc/passwd                                        # delete a base file
 rm -r opt/app/conf                                   # delete a base directory with children
 rm -r usr/lib/deep; mkdir usr/lib/deep; printf 'fresh\n' > usr/lib/deep/new   # opaque: deleted + recreated
+mv usr/lib/deep usr/lib/deep.moved; mkdir usr/lib/deep                # move an opaque dir away, reuse its name
 mv etc/net etc/network                               # rename a base directory with children
 mv etc/shadow etc/shadow.bak                         # rename a base file
 printf 'brand new\n' > etc/new.conf                  # create
