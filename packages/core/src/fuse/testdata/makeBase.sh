@@ -22,3 +22,7 @@ mkfifo "$B/srv/fifo"
 truncate -s 1M "$B/srv/sparse"; printf 'tail' | dd of="$B/srv/sparse" bs=1 seek=1048572 conv=notrunc status=none
 chmod 1777 "$B/var/log"
 mkdir "$B/emptydir"
+mkdir -p "$B/data/src/sub" "$B/data/empty" "$B/data/gone"
+printf 's1\n' > "$B/data/src/s1"; printf 's2\n' > "$B/data/src/s2"; printf 's3\n' > "$B/data/src/sub/s3"
+printf 'g\n' > "$B/data/gone/g"; printf 'f\n' > "$B/data/file"
+chmod 750 "$B/data/src/sub"

@@ -27,4 +27,9 @@ rm srv/fifo                                          # delete a FIFO
 rmdir emptydir; printf 'now a file\n' > emptydir     # dir replaced by a file
 rm var/log/messages; printf 'recreated\n' > var/log/messages   # delete + recreate
 mv opt/app opt/application; mkdir opt/app            # rename dir, reuse its name
+printf 'changed\n' > data/src/s1; rm data/src/s2       # copy-up + whiteout inside a base dir...
+mv data/src data/empty                               # ...then rename it over an empty base dir
+rm -r data/gone; mkdir data/newdir; printf 'n\n' > data/newdir/n; mv data/newdir data/gone   # new dir onto a deleted name
+rm data/file; ln etc/hosts data/file                 # hard link onto a deleted name
+chmod 700 data; chown 7:8 data                       # metadata of a base directory
 printf 'more' | dd of=srv/sparse bs=1 seek=2097152 conv=notrunc status=none   # write beyond EOF (hole)
