@@ -10,8 +10,8 @@ import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
 import { isDir, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, wantsWrite } from './fileMode.ts'
 import { HandleTable } from './handles.ts'
 import { Layers } from './layers.ts'
-import { mergedNames } from './mergedDir.ts'
-import { nameOf, ROOT } from './mergedPath.ts'
+import { mergedEntries, mergedNames } from './mergedDir.ts'
+import { nameOf, parentOf, ROOT } from './mergedPath.ts'
 import * as meta from './metadata.ts'
 import * as ns from './namespace.ts'
 import { OverlayError } from './OverlayError.ts'
@@ -83,6 +83,19 @@ export class Overlay {
       throw new OverlayError('ENOTDIR', 'scandir', path)
     }
     return mergedNames(this.ctx, info)
+  }
+
+  /** readdir with each entry's attributes, plus '.' and '..'. */
+  readdirWithAttrs(path: string): { names: string[]; attrs: Attr[] } {
+    const info = this.ctx.layers.dir(path)
+    if (info === undefined) {
+      this.ctx.layers.require(path, 'scandir')
+      throw new OverlayError('ENOTDIR', 'scandir', path)
+    }
+    const { names, attrs } = mergedEntries(this.ctx, info)
+    const self = this.getattr(path)
+    const parent = path === ROOT ? self : this.getattr(parentOf(path))
+    return { names: ['.', '..', ...names], attrs: [self, parent, ...attrs] }
   }
 
   readlink(path: string): string {

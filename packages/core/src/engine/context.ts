@@ -12,7 +12,7 @@ export interface OverlayContext {
   /** Called after a base entry was copied up, so open handles can follow it. */
   onCopiedUp(path: string, upperReal: string): void
   /** The user of the request being served (new entries become theirs), when the binding knows. */
-  caller(): Caller | undefined
+  caller?: () => Caller | undefined
 }
 
 export interface Caller {

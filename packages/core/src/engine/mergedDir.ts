@@ -1,4 +1,5 @@
 /** Reading a merged directory: storage names first, then base names not covered or whited out. */
+import { inoOf, toAttr, type Attr } from './attr.ts'
 import type { OverlayContext } from './context.ts'
 import type { DirInfo } from './layers.ts'
 import { isWhiteoutStat } from './storageFormat.ts'
@@ -27,4 +28,21 @@ export function whiteoutsIn(ctx: OverlayContext, upperDir: string): Set<string> 
 
 export function isMergedEmpty(ctx: OverlayContext, info: DirInfo): boolean {
   return mergedNames(ctx, info).length === 0
+}
+
+/**
+ * Names with their attributes, so readdir can tell the kernel each entry's type and inode: `find`
+ * then needs no lookup per entry (one FUSE round trip each).
+ */
+export function mergedEntries(ctx: OverlayContext, info: DirInfo): { names: string[]; attrs: Attr[] } {
+  const names: string[] = []
+  const attrs: Attr[] = []
+  for (const name of mergedNames(ctx, info)) {
+    const entry = ctx.layers.lookup(info, name)
+    if (entry === undefined) continue
+    const { ino, merged } = inoOf(ctx.layers, entry, name)
+    names.push(name)
+    attrs.push(toAttr(entry.stat, ino, merged))
+  }
+  return { names, attrs }
 }

@@ -92,7 +92,7 @@ export function createEntry(ctx: OverlayContext, path: string, syscall: string, 
  * for it. In a set-group-ID directory the group comes from the directory, as on any filesystem.
  */
 function giveToCaller(ctx: OverlayContext, real: string, parentUpper: string): void {
-  const caller = ctx.caller()
+  const caller = ctx.caller?.()
   if (caller === undefined || (caller.uid === 0 && caller.gid === 0)) return
   const parent = ctx.sys.lstat(parentUpper)
   const gid = parent !== undefined && (parent.mode & 0o2000) !== 0 ? -1 : caller.gid

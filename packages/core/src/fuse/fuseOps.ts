@@ -76,13 +76,21 @@ export function createFuseOps(overlay: Overlay, log: (err: unknown) => void): Fu
     statfs: (_path, cb) => value(cb, () => toFuseStatfs(overlay.statfs())),
     getattr: (path, cb) => value(cb, () => toFuseStat(overlay.getattr(path))),
     fgetattr: (_path, fd, cb) => value(cb, () => toFuseStat(overlay.fgetattr(fd))),
-    readdir: (path, cb) => value(cb, () => ['.', '..', ...overlay.readdir(path)]),
+    readdir: (path, cb) => {
+      let listing: { names: string[]; attrs: Attr[] }
+      try {
+        listing = overlay.readdirWithAttrs(path)
+      } catch (err) {
+        fail(cb, err)
+        return
+      }
+      cb(0, listing.names, listing.attrs.map(toFuseStat))
+    },
     readlink: (path, cb) => value(cb, () => overlay.readlink(path)),
     open: (path, flags, cb) => value(cb, () => overlay.open(path, flags)),
     create: (path, mode, cb) => value(cb, () => overlay.create(path, mode)),
     read: (_path, fd, buf, len, pos, cb) => io(cb, () => overlay.read(fd, buf, len, pos)),
     write: (_path, fd, buf, len, pos, cb) => io(cb, () => overlay.write(fd, buf, len, pos)),
-    flush: (_path, _fd, cb) => cb(0),
     fsync: (_path, datasync, fd, cb) => run(cb, () => overlay.fsync(fd, datasync !== 0)),
     release: (_path, fd, cb) => run(cb, () => overlay.release(fd)),
     truncate: (path, size, cb) => run(cb, () => overlay.truncate(path, size)),
