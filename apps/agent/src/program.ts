@@ -1,5 +1,10 @@
 import { Command } from 'commander'
 import { registerMount } from './commands/mount.ts'
+import { registerStatus } from './commands/status.ts'
+import { registerDiff } from './commands/diff.ts'
+import { registerUsage } from './commands/usage.ts'
+import { registerRevert } from './commands/revert.ts'
+import { registerReset } from './commands/reset.ts'
 
 /** Every command registers itself here, in the order `layerdeck --help` lists them. */
 export function createProgram(): Command {
@@ -8,5 +13,10 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(`layerdeck: ${text.replace(/^error: /, '')}`) })
   registerMount(program)
+  registerStatus(program)
+  registerDiff(program)
+  registerUsage(program)
+  registerRevert(program)
+  registerReset(program)
   return program
 }

@@ -1,0 +1,69 @@
+/**
+ * What the inspect and undo commands (status, diff, usage, revert, reset) share: the --storage /
+ * --base / --json options, finding where the storage stands, output, and confirmation prompts.
+ */
+import { createInterface } from 'node:readline'
+import type { Command } from 'commander'
+import { checkBase, checkStorage, createNodeSys, locateStorage, toOverlayPath, type StorageTarget, type Sys } from '@layerdeck/core'
+
+export interface StorageFlags {
+  storage: string
+  base?: string
+  json?: boolean
+}
+
+export function storageOptions(cmd: Command, withBase = true): Command {
+  cmd.requiredOption('--storage <dir>', 'the storage directory (holds upper/ and work/)')
+  if (withBase) cmd.option('--base <dir>', 'the base directory (not needed when a mount or the last mount tells it)')
+  return cmd.option('--json', 'machine-readable output')
+}
+
+export interface Opened {
+  sys: Sys
+  target: StorageTarget
+}
+
+/** Finds the storage (daemon, kernel mount or unmounted) and checks it is in overlayfs format. */
+export async function openTarget(flags: StorageFlags): Promise<Opened> {
+  const sys = createNodeSys()
+  const target = await locateStorage(flags.storage, flags.base)
+  checkStorage(sys, target.paths.root)
+  if (target.base !== undefined) checkBase(sys, target.base)
+  return { sys, target }
+}
+
+export const overlayPaths = (args: string[], target: StorageTarget): string[] => args.map((a) => toOverlayPath(a, target.mountpoint))
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+}
+
+export function print(line = ''): void {
+  process.stdout.write(`${line}\n`)
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u += 1
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`
+}
+
+/**
+ * Asks before a destructive action: `--yes` skips the question; on a terminal it asks; without a
+ * terminal (a script) it refuses, saying to add --yes.
+ */
+export async function confirm(question: string, yes: boolean | undefined, action: string): Promise<void> {
+  if (yes === true) return
+  if (process.stdin.isTTY !== true) {
+    throw new Error(`${action} needs confirmation and stdin is not a terminal: add --yes to run it from a script`)
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve))
+  rl.close()
+  if (!/^y(es)?$/i.test(answer.trim())) throw new Error(`${action} cancelled: nothing changed`)
+}

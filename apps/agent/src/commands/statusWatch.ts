@@ -1,0 +1,25 @@
+/** `layerdeck status --watch`: the live change events of a mount, over its control socket. */
+import { locateStorage, openControl, watch, type ControlEvent } from '@layerdeck/core'
+import { print, type StorageFlags } from './statusCli.ts'
+
+export async function runWatch(flags: StorageFlags): Promise<void> {
+  const target = await locateStorage(flags.storage, flags.base)
+  const socket = target.mode === 'daemon' ? await openControl(target.paths) : undefined
+  if (socket === undefined) {
+    throw new Error(`--watch needs a live layerdeck mount of ${target.paths.root}: ${target.mode === 'kernel' ? 'the kernel mounted it, and the kernel sends no change events' : 'it is not mounted'}`)
+  }
+  const stream = watch(socket, (event) => print(flags.json === true ? JSON.stringify(event) : formatEvent(event)))
+  const stop = (): void => stream.stop()
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  if (flags.json !== true) process.stderr.write(`layerdeck: watching ${target.mountpoint ?? target.paths.root} (Ctrl-C to stop)\n`)
+  await stream.done
+  process.off('SIGINT', stop)
+  process.off('SIGTERM', stop)
+}
+
+function formatEvent(e: ControlEvent): string {
+  const time = new Date(e.time).toISOString()
+  const to = 'to' in e && e.to !== undefined ? ` -> ${e.to}` : ''
+  return `${time} ${e.kind.padEnd(9)}${e.path}${to}`
+}

@@ -1,0 +1,88 @@
+/** The client side of the control channel: one connection per request, or a watch stream. */
+import { connect, type Socket } from 'node:net'
+import { OverlayError } from '../engine/OverlayError.ts'
+import type { StoragePaths } from '../engine/storageFormat.ts'
+import { socketPath, type ControlEvent, type ControlRequest, type ControlResponse, type EventLine } from './protocol.ts'
+
+type Body<R> = R extends unknown ? Omit<R, 'id'> : never
+export type RequestBody = Body<ControlRequest>
+
+/** Connects to the daemon serving a storage; undefined when none is listening. */
+export function openControl(paths: StoragePaths, timeoutMs = 2000): Promise<Socket | undefined> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath(paths))
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new OverlayError('ETIMEDOUT', 'connect', socketPath(paths), 'the daemon does not answer on its control socket'))
+    }, timeoutMs)
+    socket.once('connect', () => {
+      clearTimeout(timer)
+      resolve(socket)
+    })
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') resolve(undefined)
+      else reject(err)
+    })
+  })
+}
+
+/** Calls `onLine` for each JSON line the socket sends. */
+function readLines(socket: Socket, onLine: (value: unknown) => void): void {
+  let buffer = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => {
+    buffer += chunk
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i)
+      buffer = buffer.slice(i + 1)
+      if (line.trim() !== '') onLine(JSON.parse(line))
+    }
+  })
+}
+
+/** Sends one request and resolves with its result (rejects with the daemon's errno error). */
+export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new OverlayError('ETIMEDOUT', body.op, '', 'the daemon did not answer in time')), timeoutMs)
+    const done = (fn: () => void): void => {
+      clearTimeout(timer)
+      fn()
+    }
+    readLines(socket, (value) => {
+      const res = value as ControlResponse
+      if (res.id !== 1) return
+      if (res.ok) done(() => resolve(res.result))
+      else done(() => reject(Object.assign(new Error(res.error.message), { code: res.error.code })))
+    })
+    socket.once('error', (err) => done(() => reject(err)))
+    socket.once('close', () => done(() => reject(new OverlayError('ECONNRESET', body.op, '', 'the daemon closed the control socket'))))
+    socket.write(`${JSON.stringify({ ...body, id: 1 })}\n`)
+  })
+}
+
+/** Connects, sends one request, hangs up. */
+export async function call(paths: StoragePaths, body: RequestBody): Promise<unknown> {
+  const socket = await openControl(paths)
+  if (socket === undefined) throw new OverlayError('ENOTCONN', body.op, paths.root, 'no layerdeck daemon serves this storage')
+  try {
+    return await request(socket, body)
+  } finally {
+    socket.end()
+  }
+}
+
+/** Streams the daemon's events until `stop()`; resolves when the stream ends. */
+export function watch(socket: Socket, onEvent: (event: ControlEvent) => void): { done: Promise<void>; stop(): void } {
+  const done = new Promise<void>((resolve, reject) => {
+    readLines(socket, (value) => {
+      const line = value as Partial<EventLine> & Partial<ControlResponse>
+      if (line.event !== undefined) onEvent(line.event)
+      else if (line.ok === false && line.error !== undefined) reject(Object.assign(new Error(line.error.message), { code: line.error.code }))
+    })
+    socket.once('close', () => resolve())
+    socket.once('error', reject)
+  })
+  socket.write(`${JSON.stringify({ id: 1, op: 'watch' })}\n`)
+  return { done, stop: () => socket.end() }
+}

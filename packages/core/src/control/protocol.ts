@@ -1,0 +1,49 @@
+/**
+ * The control channel between a mount's daemon and the CLI (and the agent): a unix socket at
+ * STORAGE/work/layerdeck/control.sock (in a root-only 0700 directory, socket mode 0600),
+ * newline-delimited JSON. One request per line, `{ id, op, ...args }`; one answer per request,
+ * `{ id, ok: true, result }` or `{ id, ok: false, error: { code, message } }`. `watch` answers
+ * once and then streams `{ event }` lines until the client hangs up.
+ */
+import type { ChangeEvent } from '../engine/events.ts'
+import type { StoragePaths } from '../engine/storageFormat.ts'
+
+export const SOCKET_NAME = 'control.sock'
+export const MOUNT_RECORD_NAME = 'mount.json'
+
+export const socketPath = (paths: StoragePaths): string => `${paths.staging}/${SOCKET_NAME}`
+export const mountRecordPath = (paths: StoragePaths): string => `${paths.staging}/${MOUNT_RECORD_NAME}`
+
+export type ControlRequest =
+  | { id: number; op: 'info' }
+  | { id: number; op: 'status' }
+  | { id: number; op: 'revert'; paths: string[]; added?: boolean; dryRun?: boolean }
+  | { id: number; op: 'reset'; keep?: string[]; dryRun?: boolean }
+  | { id: number; op: 'undo' }
+  | { id: number; op: 'purge' }
+  | { id: number; op: 'watch' }
+
+export type ControlOp = ControlRequest['op']
+
+export type ControlResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: string; message: string } }
+
+/** What a mount's daemon tells about itself (also written to work/layerdeck/mount.json). */
+export interface MountInfo {
+  base: string
+  storage: string
+  mountpoint: string
+  pid: number
+  since: number
+}
+
+/** A change made through the mount, or an undo action the daemon ran. */
+export type ControlEvent =
+  | ChangeEvent
+  | { kind: 'revert'; path: string; time: number }
+  | { kind: 'reset' | 'undo' | 'purge'; path: '/'; time: number }
+
+export interface EventLine {
+  event: ControlEvent
+}

@@ -1,0 +1,121 @@
+/**
+ * The control server a mount's daemon runs (see protocol.ts). Started by mountOverlay after the
+ * mount is up, closed at unmount. Also writes work/layerdeck/mount.json (base, mount point, pid)
+ * so commands on the storage know its base and mount point, and purges the reset undo state when
+ * the storage needs the space.
+ */
+import { chmodSync, unlinkSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
+import type { ChangeEvent } from '../engine/events.ts'
+import type { Overlay } from '../engine/Overlay.ts'
+import { errorCode } from '../engine/OverlayError.ts'
+import { writeFileAtomic } from '../undo/journal.ts'
+import { autoPurge } from '../undo/reset.ts'
+import { openControl } from './client.ts'
+import { handle, KERNEL_CACHE_MS, type HandlerContext } from './handlers.ts'
+import { MOUNT_RECORD_NAME, socketPath, type ControlEvent, type ControlRequest, type MountInfo } from './protocol.ts'
+
+const AUTO_PURGE_INTERVAL_MS = 5000
+/** A watcher that does not read its events is dropped past this much unsent output. */
+const WATCHER_BACKLOG = 1 << 20
+
+export interface ControlServer {
+  /** Sends an engine change event to every watcher. */
+  publish(event: ChangeEvent | ControlEvent): void
+  close(): Promise<void>
+}
+
+export async function startControlServer(overlay: Overlay, info: MountInfo, log: (err: unknown) => void): Promise<ControlServer> {
+  const { paths, sys } = overlay.ctx
+  const path = socketPath(paths)
+  writeFileAtomic(sys, paths.staging, MOUNT_RECORD_NAME, JSON.stringify(info))
+  const watchers = new Set<Socket>()
+  const clients = new Set<Socket>()
+  const publish = (event: ControlEvent): void => {
+    const line = `${JSON.stringify({ event })}\n`
+    for (const w of watchers) {
+      if (w.writableLength > WATCHER_BACKLOG) w.destroy()
+      else w.write(line)
+    }
+  }
+  const h: HandlerContext = { overlay, info, publish }
+  const server = createServer((socket) => serveClient(h, socket, clients, watchers))
+  await listenFresh(server, path, paths)
+  chmodSync(path, 0o600)
+  const timer = setInterval(() => {
+    try {
+      if (autoPurge(sys, paths) > 0) publish({ kind: 'purge', path: '/', time: Date.now() })
+    } catch (err) {
+      log(err)
+    }
+  }, AUTO_PURGE_INTERVAL_MS)
+  timer.unref()
+  return {
+    publish,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer)
+        for (const c of clients) c.destroy()
+        server.close(() => resolve())
+        try {
+          unlinkSync(path)
+        } catch {
+          // already gone
+        }
+      }),
+  }
+}
+
+/** Listens on the socket path, replacing a stale socket left by a daemon that died. */
+async function listenFresh(server: ReturnType<typeof createServer>, path: string, paths: Parameters<typeof openControl>[0]): Promise<void> {
+  const live = await openControl(paths).catch(() => undefined)
+  if (live !== undefined) {
+    live.destroy()
+    throw Object.assign(new Error(`another layerdeck daemon already serves ${paths.root}`), { code: 'EBUSY' })
+  }
+  try {
+    unlinkSync(path)
+  } catch {
+    // no stale socket
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(path, () => resolve())
+  })
+}
+
+function serveClient(h: HandlerContext, socket: Socket, clients: Set<Socket>, watchers: Set<Socket>): void {
+  clients.add(socket)
+  socket.on('close', () => {
+    clients.delete(socket)
+    watchers.delete(socket)
+  })
+  socket.on('error', () => socket.destroy())
+  let buffer = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => {
+    buffer += chunk
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i)
+      buffer = buffer.slice(i + 1)
+      if (line.trim() !== '') answer(h, socket, line, watchers)
+    }
+  })
+}
+
+function answer(h: HandlerContext, socket: Socket, line: string, watchers: Set<Socket>): void {
+  let id = 0
+  try {
+    const req = JSON.parse(line) as ControlRequest
+    id = typeof req.id === 'number' ? req.id : 0
+    const { result, settle } = handle(h, req)
+    if (req.op === 'watch') watchers.add(socket)
+    const reply = (): boolean => socket.write(`${JSON.stringify({ id, ok: true, result })}\n`)
+    if (settle) setTimeout(reply, KERNEL_CACHE_MS)
+    else reply()
+  } catch (err) {
+    const code = errorCode(err) ?? 'EIO'
+    const message = err instanceof Error ? err.message : String(err)
+    socket.write(`${JSON.stringify({ id, ok: false, error: { code, message } })}\n`)
+  }
+}
