@@ -86,16 +86,18 @@ export async function locateStorage(storage: string, base?: string): Promise<Sto
 
 /**
  * A command-line path as an overlay path: `/etc/hosts` as is, a path under the mount point
- * with the mount point taken off, a relative path only from inside the mount point.
+ * with the mount point taken off, a relative path only when it lands under the mount point.
  * `..` is refused everywhere.
  */
 export function toOverlayPath(arg: string, mountpoint: string | undefined, cwd = process.cwd()): string {
   if (arg.split('/').includes('..')) throw new OverlayError('EINVAL', 'path', arg, "path must not contain '..'")
   if (!isAbsolute(arg)) {
-    if (mountpoint === undefined || !isWithin(cwd, mountpoint)) {
-      throw new OverlayError('EINVAL', 'path', arg, 'relative path outside the mount point: give the path inside the overlay, like /etc/hosts')
+    const absolute = resolve(cwd, arg)
+    if (mountpoint === undefined || !isWithin(absolute, mountpoint)) {
+      const where = mountpoint === undefined ? '' : ` (${mountpoint})`
+      throw new OverlayError('EINVAL', 'path', arg, `relative path outside the mount point${where}: give the path inside the overlay, like /etc/hosts`)
     }
-    return normalizeMergedPath(resolve(cwd, arg).slice(mountpoint.length), 'path')
+    return normalizeMergedPath(absolute.slice(mountpoint.length), 'path')
   }
   const normal = normalizeMergedPath(arg, 'path')
   if (mountpoint !== undefined && mountpoint !== '/' && isWithin(normal, mountpoint)) {

@@ -8,6 +8,8 @@ import { Overlay } from '../engine/Overlay.ts'
 import { storagePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { createNodeSys } from '../sys/nodeSys.ts'
+import { startControlServer, type ControlServer } from '../control/server.ts'
+import { prepareForMount } from '../undo/pending.ts'
 import { createFuseOps } from './fuseOps.ts'
 import { loadCallerLookup, loadFuse, MountError } from './loadFuse.ts'
 import { checkFuseAvailable, checkMountPaths, type MountPaths } from './preflight.ts'
@@ -38,6 +40,8 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
   const paths = checkMountPaths(options)
   const Fuse = loadFuse()
   const sys = options.sys ?? createNodeSys()
+  // Finish an interrupted reset and apply actions recorded with --at-next-boot (undo/pending.ts).
+  for (const line of prepareForMount(sys, storagePaths(paths.storage), paths.base)) process.stderr.write(`layerdeck: ${line}\n`)
   prepareStorage(sys, paths.storage)
   // The kernel has applied the caller's umask to every mode it sends.
   process.umask(0)
@@ -59,9 +63,11 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
   await new Promise<void>((resolve, reject) => {
     fuse.mount((err) => (err ? reject(new MountError(`cannot mount ${paths.mountpoint}: ${err.message}`)) : resolve()))
   })
+  const control = await startControl(overlay, paths, log, options.onChange, fuse)
   let unmounted: Promise<void> | undefined
   const unmount = (): Promise<void> =>
     (unmounted ??= new Promise<void>((resolve, reject) => {
+      void control.close()
       fuse.unmount((err) => {
         overlay.close()
         if (err) reject(new MountError(`cannot unmount ${paths.mountpoint}: ${err.message}`))
@@ -69,6 +75,28 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
       })
     }))
   return { overlay, paths, unmount }
+}
+
+/** The control socket (control/server.ts): live status, revert, reset and change events. */
+async function startControl(
+  overlay: Overlay,
+  paths: MountPaths,
+  log: (err: unknown) => void,
+  onChange: ChangeListener | undefined,
+  fuse: { unmount(cb: (err: Error | null) => void): void },
+): Promise<ControlServer> {
+  const info = { base: paths.base, storage: paths.storage, mountpoint: paths.mountpoint, pid: process.pid, since: Date.now() }
+  try {
+    const control = await startControlServer(overlay, info, log)
+    overlay.onChange = (event) => {
+      onChange?.(event)
+      control.publish(event)
+    }
+    return control
+  } catch (err) {
+    await new Promise<void>((resolve) => fuse.unmount(() => resolve()))
+    throw err
+  }
 }
 
 /** Creates upper/ and work/ when missing and checks the filesystem can hold the format. */
