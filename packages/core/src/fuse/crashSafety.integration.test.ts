@@ -67,7 +67,7 @@ async function crashDuringCopyUp(
   let mount: MountProcess | undefined
   let writer: ChildProcess | undefined
   try {
-    for (const dir of Object.values(d)) mkdirSync(dir)
+    for (const dir of [d.base, d.storage, d.mnt]) mkdirSync(dir)
     await shOk(`yes 0123456789abcdef | head -c ${SIZE} > ${d.base}/big`)
     const baseBefore = await fingerprint(d.base)
     mount = await startMount({ base: d.base, storage: d.storage, mountpoint: d.mnt })
