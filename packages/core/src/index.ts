@@ -17,6 +17,8 @@ export {
 export type { StoragePaths } from './engine/storageFormat.ts'
 export type { Sys, FileStat, FsStats } from './engine/sys.ts'
 export { createNodeSys } from './sys/nodeSys.ts'
+export { createBackup, backupToFile, restoreBackup, BackupError, DEFAULT_RESTORE_LIMITS } from './backup/index.ts'
+export type { BackupOptions, BackupProgress, BackupResult, RestoreOptions, RestoreProgress, RestoreResult, RestorePlan, PlanItem, RestoreLimits } from './backup/index.ts'
 export { listChanges, changesUnder, entryType, CHANGE_STATES } from './inspect/changes.ts'
 export type { Change, ChangeState, ChangeQuery, EntryType } from './inspect/changes.ts'
 export type { FieldChange, MetadataField } from './inspect/compare.ts'

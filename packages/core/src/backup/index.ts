@@ -1,0 +1,11 @@
+/** Backup and restore of a storage (format: ./README.md). */
+export { createBackup } from './createBackup.ts'
+export type { BackupOptions, BackupProgress, BackupResult } from './createBackup.ts'
+export { backupToFile } from './backupFile.ts'
+export { restoreBackup } from './restoreBackup.ts'
+export type { RestoreOptions, RestoreProgress, RestoreResult } from './restoreBackup.ts'
+export type { RestorePlan, PlanItem } from './planRestore.ts'
+export { DEFAULT_LIMITS as DEFAULT_RESTORE_LIMITS } from './archiveValidator.ts'
+export type { RestoreLimits } from './archiveValidator.ts'
+export { BackupError } from './BackupError.ts'
+export type { BackupProblem } from './BackupError.ts'
