@@ -5,6 +5,8 @@ import { registerDiff } from './commands/diff.ts'
 import { registerUsage } from './commands/usage.ts'
 import { registerRevert } from './commands/revert.ts'
 import { registerReset } from './commands/reset.ts'
+import { registerBackup } from './commands/backup.ts'
+import { registerRestore } from './commands/restore.ts'
 
 /** Every command registers itself here, in the order `layerdeck --help` lists them. */
 export function createProgram(): Command {
@@ -18,5 +20,7 @@ export function createProgram(): Command {
   registerUsage(program)
   registerRevert(program)
   registerReset(program)
+  registerBackup(program)
+  registerRestore(program)
   return program
 }
