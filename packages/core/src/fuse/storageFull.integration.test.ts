@@ -1,0 +1,146 @@
+/**
+ * Storage full: the storage is an 8 MiB tmpfs. A copy-up that cannot fit fails at once with
+ * ENOSPC and the base version stays visible; writing until the storage is full ends in ENOSPC,
+ * files keep their previous content, nothing is left half-staged, and the mount stays usable.
+ */
+import { describe, expect, it } from 'vitest'
+import { hashTree, pyJson, shOk, tempDir, withOverlay, type OverlayFixture } from '@layerdeck/testkit'
+
+const BASE = `
+head -c $((16 << 20)) /dev/urandom > big
+printf 'abc' > small
+`
+
+/** Mounts the overlay with its storage on a fresh 8 MiB tmpfs; unmounts the tmpfs afterwards. */
+async function onFullableOverlay(fn: (f: OverlayFixture) => Promise<void>): Promise<void> {
+  const tmpfs = tempDir('layerdeck-tmpfs-')
+  await shOk(`mount -t tmpfs -o size=8m,mode=755 tmpfs ${tmpfs.path}`)
+  const cleanup = async (): Promise<void> => {
+    await shOk(`umount ${tmpfs.path} || umount -l ${tmpfs.path}`)
+    tmpfs.cleanup()
+  }
+  await withOverlay(
+    BASE,
+    async (f) => {
+      const before = await hashTree(f.base)
+      await fn(f)
+      expect(await hashTree(f.base)).toBe(before)
+    },
+    { storage: tmpfs.path, cleanup },
+  )
+}
+
+/** Python: what is left in the staging folder, and how much of the storage is used. */
+const STORAGE_STATE = (storage: string): string => `
+def staged(): return [n for n in os.listdir('${storage}/work/layerdeck') if n.startswith('stage-')]
+def used():
+    s = os.statvfs('${storage}')
+    return (s.f_blocks - s.f_bfree) * s.f_frsize
+`
+
+describe('storage full', () => {
+  it('fails a copy-up that cannot fit at once, keeps the base version, and stays usable', async () => {
+    await onFullableOverlay(async ({ mnt, base, storage }) => {
+      const r = await pyJson(
+        `${STORAGE_STATE(storage)}
+import hashlib, time
+def digest(p): return hashlib.sha256(open(p, 'rb').read()).hexdigest()
+out = {}
+m = os.statvfs('.')
+out['statfsSize'] = m.f_blocks * m.f_frsize
+t = time.time()
+out['openWrite'] = attempt(os.open, 'big', os.O_WRONLY)
+out['fast'] = time.time() - t < 0.5
+out['append'] = attempt(put, 'big', 'x', 'a')
+out['truncate'] = attempt(os.truncate, 'big', 100)
+out['chmod'] = attempt(os.chmod, 'big', 0o600)
+out['baseVisible'] = digest('big') == digest('${base}/big')
+out['size'] = os.stat('big').st_size
+out['staged'] = staged()
+out['usedLittle'] = used() < (1 << 20)
+out['newFile'] = attempt(put, 'note', 'still works')
+out['smallCopyUp'] = attempt(put, 'small', 'def', 'a')
+out['read'] = [slurp('note'), slurp('small')]
+print(json.dumps(out))
+`,
+        { cwd: mnt },
+      )
+      expect(r).toEqual({
+        statfsSize: 8 << 20,
+        openWrite: 'ENOSPC',
+        fast: true,
+        append: 'ENOSPC',
+        truncate: 'ENOSPC',
+        chmod: 'ENOSPC',
+        baseVisible: true,
+        size: 16 << 20,
+        staged: [],
+        usedLittle: true,
+        newFile: 'ok',
+        smallCopyUp: 'ok',
+        read: ['still works', 'abcdef'],
+      })
+    })
+  })
+
+  it('ends a write that fills the storage with ENOSPC; files keep their content; freeing space heals', async () => {
+    await onFullableOverlay(async ({ mnt, storage }) => {
+      const r = await pyJson(
+        `${STORAGE_STATE(storage)}
+out = {}
+put('keep', 'previous content')
+fd = os.open('fill', os.O_CREAT | os.O_WRONLY, 0o644)
+chunk, written, error = b'z' * 65536, 0, None
+while error is None:
+    try:
+        n = os.write(fd, chunk)
+        written += n
+    except OSError as e:
+        error = errno.errorcode[e.errno]
+out['fillError'] = error
+out['filledMost'] = written > (6 << 20)
+out['fsyncFill'] = attempt(os.fsync, fd)
+os.close(fd)
+out['fillSize'] = os.stat('fill').st_size == written
+fd = os.open('keep', os.O_WRONLY | os.O_APPEND)
+try:
+    n = 0
+    while True: n += os.write(fd, chunk)
+except OSError as e:
+    out['appendError'] = errno.errorcode[e.errno]
+os.close(fd)
+out['keepPrefix'] = slurp('keep')[:16]
+out['copyUpSmall'] = attempt(put, 'small', 'def', 'a')
+out['small'] = slurp('small')
+out['staged'] = staged()
+out['readFill'] = len(slurp('fill')) == written
+os.unlink('fill')
+out['afterFree'] = attempt(put, 'small', 'def', 'a')
+out['smallAfter'] = slurp('small')
+out['rewrite'] = attempt(put, 'keep', 'new content')
+out['keep'] = slurp('keep')
+out['stagedAfter'] = staged()
+print(json.dumps(out))
+`,
+        { cwd: mnt },
+      )
+      expect(r).toEqual({
+        fillError: 'ENOSPC',
+        filledMost: true,
+        fsyncFill: 'ok',
+        fillSize: true,
+        appendError: 'ENOSPC',
+        keepPrefix: 'previous content',
+        copyUpSmall: 'ENOSPC',
+        small: 'abc',
+        staged: [],
+        readFill: true,
+        afterFree: 'ok',
+        smallAfter: 'abcdef',
+        rewrite: 'ok',
+        keep: 'new content',
+        stagedAfter: [],
+      })
+    })
+  })
+})
