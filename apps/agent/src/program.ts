@@ -7,6 +7,9 @@ import { registerRevert } from './commands/revert.ts'
 import { registerReset } from './commands/reset.ts'
 import { registerBackup } from './commands/backup.ts'
 import { registerRestore } from './commands/restore.ts'
+import { registerRun } from './commands/run.ts'
+import { registerInitScript } from './commands/initScript.ts'
+import { registerBootStatus } from './commands/initScriptStatus.ts'
 
 /** Every command registers itself here, in the order `layerdeck --help` lists them. */
 export function createProgram(): Command {
@@ -22,5 +25,8 @@ export function createProgram(): Command {
   registerReset(program)
   registerBackup(program)
   registerRestore(program)
+  registerRun(program)
+  registerInitScript(program)
+  registerBootStatus(program)
   return program
 }

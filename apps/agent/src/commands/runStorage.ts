@@ -1,0 +1,73 @@
+/**
+ * The private places of one `layerdeck run`: a directory under /run/layerdeck holding the mount
+ * point (and the storage when it is a throwaway tmpfs), and the tmpfs itself. `release()` undoes
+ * exactly what `prepare` did, in reverse, and never throws.
+ */
+import { mkdirSync, mkdtempSync, rmdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { runTool, runToolOk } from '../boot/exec.ts'
+import { isMountedOn } from '@layerdeck/core/fuse'
+import type { RunPlan } from './runInput.ts'
+
+export const RUN_DIR = '/run/layerdeck'
+
+export interface RunPlaces {
+  /** The private mount point of the merged tree. */
+  root: string
+  storage: string
+  /** Unmounts what prepare mounted and removes what it created; returns warnings. */
+  release(): Promise<string[]>
+}
+
+export async function prepareRunPlaces(plan: RunPlan): Promise<RunPlaces> {
+  if (plan.storage !== undefined && plan.tmpfsSize !== undefined && isMountedOn(plan.storage)) {
+    throw new Error(
+      `${plan.storage} is already a mount point: drop --tmpfs to use what is mounted there as storage, or unmount it`,
+    )
+  }
+  mkdirSync(RUN_DIR, { recursive: true, mode: 0o755 })
+  const dir = mkdtempSync(join(RUN_DIR, 'run-'))
+  const root = join(dir, 'root')
+  mkdirSync(root)
+  const ownStorage = plan.storage === undefined
+  const storage = plan.storage ?? join(dir, 'storage')
+  if (ownStorage) mkdirSync(storage, { mode: 0o755 })
+  const release = async (): Promise<string[]> => {
+    const warnings: string[] = []
+    // A tmpfs given its own --storage place is kept (inspect it, or run again on it).
+    if (plan.tmpfsSize !== undefined && ownStorage) warnings.push(...(await unmount(storage)))
+    for (const path of ownStorage ? [storage, root, dir] : [root, dir]) {
+      try {
+        rmdirSync(path)
+      } catch (err) {
+        warnings.push(
+          `could not remove ${path}: ${err instanceof Error ? err.message : String(err)}`,
+        )
+      }
+    }
+    return warnings
+  }
+  if (plan.tmpfsSize !== undefined) {
+    try {
+      await runToolOk('mount', [
+        '-t',
+        'tmpfs',
+        '-o',
+        `size=${plan.tmpfsSize},mode=0755`,
+        'layerdeck-run',
+        storage,
+      ])
+    } catch (err) {
+      await release()
+      throw err
+    }
+  }
+  return { root, storage, release }
+}
+
+/** Unmounts a path, lazily when it is busy; returns a warning when even that fails. */
+export async function unmount(path: string): Promise<string[]> {
+  if ((await runTool('umount', [path])).code === 0) return []
+  const lazy = await runTool('umount', ['-l', path])
+  return lazy.code === 0 ? [] : [`could not unmount ${path}: ${lazy.output}; run umount -l ${path}`]
+}
