@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
-import { checkBase, checkStorage, createNodeSys, locateStorage, toOverlayPath, type StorageTarget, type Sys } from '@layerdeck/core'
+import { checkBase, checkStorage, createNodeSys, locateStorage, recoverStorage, toOverlayPath, type StorageTarget, type Sys } from '@layerdeck/core'
 
 export interface StorageFlags {
   storage: string
@@ -23,10 +23,14 @@ export interface Opened {
   target: StorageTarget
 }
 
-/** Finds the storage (daemon, kernel mount or unmounted) and checks it is in overlayfs format. */
+/**
+ * Finds the storage (daemon, kernel mount or unmounted) and checks it is in overlayfs format.
+ * An unmounted storage first gets an interrupted reset finished or rolled back (undo/recover.ts).
+ */
 export async function openTarget(flags: StorageFlags): Promise<Opened> {
   const sys = createNodeSys()
   const target = await locateStorage(flags.storage, flags.base)
+  if (target.mode === 'offline') recoverStorage(sys, target.paths)
   checkStorage(sys, target.paths.root)
   if (target.base !== undefined) checkBase(sys, target.base)
   return { sys, target }

@@ -110,7 +110,8 @@ function classifyLeaf(sys: Sys, found: Found, base: { real: string; stat: FileSt
   if (base === undefined) return change(found, 'added', base)
   if (!sameType(found.stat, base.stat)) return change(found, 'modified', base)
   if (!sameContent(sys, found.real, found.stat, base.real, base.stat)) {
-    return change(found, 'modified', base, metadataChanges(sys, found, base))
+    // New content moves mtime anyway: list only the other fields that changed with it.
+    return change(found, 'modified', base, metadataChanges(sys, found, base).filter((f) => f.field !== 'mtime'))
   }
   const fields = metadataChanges(sys, found, base)
   return change(found, fields.length > 0 ? 'metadata' : 'unchanged', base, fields)
