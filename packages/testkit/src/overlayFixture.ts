@@ -54,13 +54,19 @@ export async function withOverlay(
 }
 
 /** Runs a Python 3 script (Debian's, so every user can run it) in a child process. */
-export function py(script: string, options: { cwd?: string; user?: number } = {}): Promise<ShResult> {
+export function py(
+  script: string,
+  options: { cwd?: string; user?: number } = {},
+): Promise<ShResult> {
   const run = `/usr/bin/python3 - <<'LAYERDECK_PY'\n${script}\nLAYERDECK_PY`
   return sh(asUser(run, options.user), options.cwd === undefined ? {} : { cwd: options.cwd })
 }
 
 /** Like py, but rejects with the output when the script fails. */
-export async function pyOk(script: string, options: { cwd?: string; user?: number } = {}): Promise<string> {
+export async function pyOk(
+  script: string,
+  options: { cwd?: string; user?: number } = {},
+): Promise<string> {
   const r = await py(script, options)
   if (r.code !== 0) throw new Error(`python exit ${r.code}:\n${script}\n${r.stdout}${r.stderr}`)
   return r.stdout

@@ -63,7 +63,11 @@ async function crashDuringCopyUp(
   delayMs: number,
 ): Promise<{ verdict: string; staleAtCrash: number; remountOutput: string; staleAfter: number }> {
   const tmp = tempDir()
-  const d: Dirs = { base: `${tmp.path}/base`, storage: `${tmp.path}/storage`, mnt: `${tmp.path}/mnt` }
+  const d: Dirs = {
+    base: `${tmp.path}/base`,
+    storage: `${tmp.path}/storage`,
+    mnt: `${tmp.path}/mnt`,
+  }
   let mount: MountProcess | undefined
   let writer: ChildProcess | undefined
   try {
@@ -102,7 +106,8 @@ describe('crash safety', () => {
     const r = await crashDuringCopyUp(
       'rewrite',
       'N'.repeat(HEAD),
-      (d) => `head -c ${HEAD} /dev/zero | tr '\\0' N | dd of=${d.mnt}/big conv=notrunc bs=1M status=none`,
+      (d) =>
+        `head -c ${HEAD} /dev/zero | tr '\\0' N | dd of=${d.mnt}/big conv=notrunc bs=1M status=none`,
       100,
     )
     expect(r.verdict).toMatch(/^(base|new)$/)
@@ -112,7 +117,12 @@ describe('crash safety', () => {
   })
 
   it('leaves the base version or the complete append after a SIGKILL mid copy-up (>>)', async () => {
-    const r = await crashDuringCopyUp('append', 'appended-line\n', (d) => `printf 'appended-line\\n' >> ${d.mnt}/big`, 250)
+    const r = await crashDuringCopyUp(
+      'append',
+      'appended-line\n',
+      (d) => `printf 'appended-line\\n' >> ${d.mnt}/big`,
+      250,
+    )
     expect(r.verdict).toMatch(/^(base|new)$/)
     expect(r.staleAtCrash).toBeGreaterThan(0)
     expect(r.remountOutput).toContain(`removed ${r.staleAtCrash} unfinished copy-up(s)`)

@@ -244,7 +244,12 @@ print(json.dumps(out))
 `,
         { cwd: mnt },
       )
-      expect(r).toEqual({ posixHeld: 'busy', posixFree: 'got', flockHeld: 'busy', flockFree: 'got' })
+      expect(r).toEqual({
+        posixHeld: 'busy',
+        posixFree: 'got',
+        flockHeld: 'busy',
+        flockFree: 'got',
+      })
     })
   })
 

@@ -100,7 +100,9 @@ print(json.dumps(out))
         listing: ['blocks', 'conf.moved', 'log'],
       })
       // Only the renamed copy and the whiteouts are left in storage (no hidden leftovers).
-      const upper = await shOk(`cd ${storage}/upper && find . -mindepth 1 -printf '%p %y\\n' | sort`)
+      const upper = await shOk(
+        `cd ${storage}/upper && find . -mindepth 1 -printf '%p %y\\n' | sort`,
+      )
       expect(upper).toBe('./conf c\n./conf.moved f\n./doomed c\n')
     })
   })

@@ -155,9 +155,9 @@ print(json.dumps(out))
         unlinkOwn: 'ok',
       })
       // The storage holds the same owners (what a kernel mount of it would show).
-      expect(await shOk(`stat -c '%u:%g' ${storage}/upper/shared/dir/f ${storage}/upper/mine`)).toBe(
-        `${NOBODY}:${NOBODY}\n${NOBODY}:${NOBODY}\n`,
-      )
+      expect(
+        await shOk(`stat -c '%u:%g' ${storage}/upper/shared/dir/f ${storage}/upper/mine`),
+      ).toBe(`${NOBODY}:${NOBODY}\n${NOBODY}:${NOBODY}\n`)
     })
   })
 })

@@ -4,7 +4,14 @@
  * files keep their previous content, nothing is left half-staged, and the mount stays usable.
  */
 import { describe, expect, it } from 'vitest'
-import { hashTree, pyJson, shOk, tempDir, withOverlay, type OverlayFixture } from '@layerdeck/testkit'
+import {
+  hashTree,
+  pyJson,
+  shOk,
+  tempDir,
+  withOverlay,
+  type OverlayFixture,
+} from '@layerdeck/testkit'
 
 const BASE = `
 head -c $((16 << 20)) /dev/urandom > big
