@@ -14,6 +14,8 @@ import type { FileStat, Sys } from './sys.ts'
 const CHUNK = 1 << 20
 const ZERO = Buffer.alloc(CHUNK)
 const O_WRONLY_CREAT_EXCL = 0o1 | 0o100 | 0o200
+/** Reading the base must not even move its atime. */
+const O_NOATIME = 0o1000000
 
 /** Makes sure a merged directory exists in upper/; returns its real upper path. */
 export function ensureUpperDir(ctx: OverlayContext, path: string): string {
@@ -108,7 +110,7 @@ function stageFile(sys: Sys, src: string, stat: FileStat, tmp: string, withData:
 
 /** Copies data chunk by chunk, leaving all-zero chunks as holes (sparse files stay sparse). */
 function copySparse(sys: Sys, src: string, dest: number, size: number): void {
-  const fd = sys.open(src, 0)
+  const fd = sys.open(src, O_NOATIME)
   const buf = Buffer.allocUnsafe(CHUNK)
   try {
     for (let pos = 0; pos < size; ) {
