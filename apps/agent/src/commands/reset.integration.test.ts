@@ -5,7 +5,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LAYERDECK_BIN, REPO_ROOT, sh, shOk, startMount, tempDir, type MountProcess } from '@layerdeck/testkit'
+import {
+  LAYERDECK_BIN,
+  REPO_ROOT,
+  sh,
+  shOk,
+  startMount,
+  tempDir,
+  type MountProcess,
+} from '@layerdeck/testkit'
 
 const layerdeck = (args: string): Promise<string> => shOk(`${LAYERDECK_BIN} ${args}`)
 
@@ -31,15 +39,21 @@ describe('reset', () => {
   const mnt = `${tmp.path}/mnt`
   let mount: MountProcess | undefined
   const status = async (): Promise<string[]> =>
-    (JSON.parse(await layerdeck(`status --storage ${storage} --base ${base} --json`)) as { changes: Array<{ path: string; state: string }> }).changes.map(
-      (c) => `${c.path} ${c.state}`,
-    )
+    (
+      JSON.parse(await layerdeck(`status --storage ${storage} --base ${base} --json`)) as {
+        changes: Array<{ path: string; state: string }>
+      }
+    ).changes.map((c) => `${c.path} ${c.state}`)
 
   beforeAll(async () => {
     for (const d of [base, storage, mnt]) mkdirSync(d)
-    await shOk(`cd ${base} && mkdir -p etc/config && echo base-hosts > etc/hosts && echo base-net > etc/config/network && echo hi > etc/motd`)
+    await shOk(
+      `cd ${base} && mkdir -p etc/config && echo base-hosts > etc/hosts && echo base-net > etc/config/network && echo hi > etc/motd`,
+    )
     mount = await startMount({ base, storage, mountpoint: mnt })
-    await shOk(`cd ${mnt} && echo changed > etc/hosts && echo lan=10.0.0.1 > etc/config/network && echo secret > etc/config/admin && echo p > .profile && rm etc/motd`)
+    await shOk(
+      `cd ${mnt} && echo changed > etc/hosts && echo lan=10.0.0.1 > etc/config/network && echo secret > etc/config/admin && echo p > .profile && rm etc/motd`,
+    )
   })
   afterAll(async () => {
     await mount?.stop()
@@ -48,17 +62,30 @@ describe('reset', () => {
 
   it('resets live, keeping chosen paths, while a process holds a file open; undo and purge', async () => {
     const before = await status()
-    const dry = JSON.parse(await layerdeck(`reset --storage ${storage} --keep ${mnt}/etc/config/network --dry-run --json`)) as { goes: Array<{ path: string }>; frees: number }
-    expect(dry.goes.map((c) => c.path)).toEqual(['/.profile', '/etc/config/admin', '/etc/hosts', '/etc/motd'])
+    const dry = JSON.parse(
+      await layerdeck(
+        `reset --storage ${storage} --keep ${mnt}/etc/config/network --dry-run --json`,
+      ),
+    ) as { goes: Array<{ path: string }>; frees: number }
+    expect(dry.goes.map((c) => c.path)).toEqual([
+      '/.profile',
+      '/etc/config/admin',
+      '/etc/hosts',
+      '/etc/motd',
+    ])
     expect(dry.frees).toBeGreaterThan(0)
     expect(await status()).toEqual(before)
 
-    const holder = sh(`exec 3<${mnt}/etc/hosts; exec 4>>${mnt}/etc/config/admin; sleep 4; cat <&3; echo more >&4`)
+    const holder = sh(
+      `exec 3<${mnt}/etc/hosts; exec 4>>${mnt}/etc/config/admin; sleep 4; cat <&3; echo more >&4`,
+    )
     await new Promise((r) => setTimeout(r, 500))
     await layerdeck(`reset --storage ${storage} --keep /etc/config/network --yes`)
     // The held descriptors keep working on the data they opened (now in the undo state).
     expect(await holder).toMatchObject({ code: 0, stdout: 'changed\n' })
-    expect(await shOk(`cd ${mnt} && ls -A . etc etc/config && cat etc/hosts etc/config/network`)).toBe(
+    expect(
+      await shOk(`cd ${mnt} && ls -A . etc etc/config && cat etc/hosts etc/config/network`),
+    ).toBe(
       '.:\netc\n\netc:\nconfig\nhosts\nmotd\n\netc/config:\nnetwork\nbase-hosts\nlan=10.0.0.1\n',
     )
     expect(await status()).toEqual(['/etc/config/network modified'])
@@ -68,16 +95,24 @@ describe('reset', () => {
     expect(await shOk(`cat ${mnt}/etc/hosts`)).toBe('changed\n')
 
     await layerdeck(`reset --storage ${storage} --undo --yes`) // redo
-    const purged = JSON.parse(await layerdeck(`reset --storage ${storage} --purge --yes --json`)) as { freed: number }
+    const purged = JSON.parse(
+      await layerdeck(`reset --storage ${storage} --purge --yes --json`),
+    ) as { freed: number }
     expect(purged.freed).toBeGreaterThan(0)
-    expect((await sh(`${LAYERDECK_BIN} reset --storage ${storage} --undo --yes`)).stderr).toMatch(/nothing to undo/)
-    expect((await sh(`${LAYERDECK_BIN} reset --storage ${storage} < /dev/null`)).stderr).toMatch(/needs confirmation.*--yes/)
+    expect((await sh(`${LAYERDECK_BIN} reset --storage ${storage} --undo --yes`)).stderr).toMatch(
+      /nothing to undo/,
+    )
+    expect((await sh(`${LAYERDECK_BIN} reset --storage ${storage} < /dev/null`)).stderr).toMatch(
+      /needs confirmation.*--yes/,
+    )
   })
 
   it('a reset killed at any step leaves the old state or a clean reset for the next mount', async () => {
     await mount?.stop()
     mount = undefined
-    await shOk(`cd ${storage}/upper && echo changed > etc/hosts && echo secret > etc/config/admin && echo p > .profile`)
+    await shOk(
+      `cd ${storage}/upper && echo changed > etc/hosts && echo secret > etc/config/admin && echo p > .profile`,
+    )
     const before = await status()
     const script = `${tmp.path}/killer.mts`
     writeFileSync(script, KILLER)
@@ -93,7 +128,20 @@ describe('reset', () => {
     await layerdeck(`reset --storage ${storage} --purge --yes`)
     expect(await status()).toEqual(before)
     const outcomes = new Set<string>()
-    for (const n of [...new Set([1, 3, Math.floor(total / 2), total - 6, total - 5, total - 4, total - 3, total - 2, total - 1, total])]) {
+    for (const n of [
+      ...new Set([
+        1,
+        3,
+        Math.floor(total / 2),
+        total - 6,
+        total - 5,
+        total - 4,
+        total - 3,
+        total - 2,
+        total - 1,
+        total,
+      ]),
+    ]) {
       expect((await run(n)).code).toBe(137)
       mount = await startMount({ base, storage, mountpoint: mnt })
       const now = await status()

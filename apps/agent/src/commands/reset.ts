@@ -10,7 +10,17 @@ import {
   undoStates,
   type ResetResult,
 } from '@layerdeck/core'
-import { confirm, formatBytes, openTarget, overlayPaths, print, printJson, storageOptions, type Opened, type StorageFlags } from './statusCli.ts'
+import {
+  confirm,
+  formatBytes,
+  openTarget,
+  overlayPaths,
+  print,
+  printJson,
+  storageOptions,
+  type Opened,
+  type StorageFlags,
+} from './statusCli.ts'
 
 interface ResetFlags extends StorageFlags {
   keep: string[]
@@ -25,13 +35,18 @@ const collect = (value: string, list: string[]): string[] => [...list, value]
 
 export function registerReset(program: Command): void {
   storageOptions(program.command('reset'))
-    .description('factory reset: every change goes except --keep paths; atomic, and undoable with --undo until --purge')
+    .description(
+      'factory reset: every change goes except --keep paths; atomic, and undoable with --undo until --purge',
+    )
     .option('--keep <path>', 'keep this path as it is now (repeatable)', collect, [])
     .option('--dry-run', 'list what would go and how much space comes back, change nothing')
     .option('--undo', 'restore the state before the last reset')
     .option('--purge', 'delete the state kept for --undo (frees its space)')
     .option('-y, --yes', 'do not ask for confirmation (for scripts)')
-    .option('--at-next-boot', 'record the reset for the next `layerdeck mount` (for a storage the kernel has mounted)')
+    .option(
+      '--at-next-boot',
+      'record the reset for the next `layerdeck mount` (for a storage the kernel has mounted)',
+    )
     .addHelpText(
       'after',
       '\nWorks while mounted (through the mount itself, no unmount needed) and on an unmounted storage.\n' +
@@ -50,12 +65,20 @@ async function runReset(flags: ResetFlags): Promise<void> {
     throw new Error('choose one of --undo, --purge and --dry-run')
   }
   if (flags.atNextBoot === true) {
-    if (flags.undo === true || flags.purge === true) throw new Error('--at-next-boot records a reset only (not --undo or --purge)')
+    if (flags.undo === true || flags.purge === true)
+      throw new Error('--at-next-boot records a reset only (not --undo or --purge)')
     addPending(sys, target.paths, { op: 'reset', keep })
-    out(flags, { recorded: true, keep }, `recorded: the storage will be reset at the next 'layerdeck mount'${keep.length > 0 ? ` (keeping ${keep.join(', ')})` : ''}`)
+    out(
+      flags,
+      { recorded: true, keep },
+      `recorded: the storage will be reset at the next 'layerdeck mount'${keep.length > 0 ? ` (keeping ${keep.join(', ')})` : ''}`,
+    )
     return
   }
-  refuseKernelMounted(target, flags.undo === true ? 'reset --undo' : flags.purge === true ? 'reset --purge' : 'reset')
+  refuseKernelMounted(
+    target,
+    flags.undo === true ? 'reset --undo' : flags.purge === true ? 'reset --purge' : 'reset',
+  )
   if (flags.undo === true) return runUndo(opened, flags)
   if (flags.purge === true) return runPurge(opened, flags)
   const live = target.mode === 'daemon'
@@ -67,8 +90,14 @@ async function runReset(flags: ResetFlags): Promise<void> {
     return
   }
   await confirm(`${describePreview(preview)}\nReset the storage?`, flags.yes, 'reset')
-  const result = live ? ((await call(target.paths, { op: 'reset', keep })) as ResetResult) : resetStorage(sys, target.paths, { keep, base: target.base })
-  out(flags, { mounted: target.mode, ...result }, `reset done${result.kept.length > 0 ? `, kept ${result.kept.join(', ')}` : ''}; undo with 'layerdeck reset --undo' until 'layerdeck reset --purge'`)
+  const result = live
+    ? ((await call(target.paths, { op: 'reset', keep })) as ResetResult)
+    : resetStorage(sys, target.paths, { keep, base: target.base })
+  out(
+    flags,
+    { mounted: target.mode, ...result },
+    `reset done${result.kept.length > 0 ? `, kept ${result.kept.join(', ')}` : ''}; undo with 'layerdeck reset --undo' until 'layerdeck reset --purge'`,
+  )
 }
 
 function describePreview(r: ResetResult): string {
@@ -78,21 +107,41 @@ function describePreview(r: ResetResult): string {
     lines.push(`${r.goes.length} change(s) go`)
   }
   if (r.kept.length > 0) lines.push(`kept: ${r.kept.join(', ')}`)
-  if (r.notInStorage.length > 0) lines.push(`unchanged anyway (nothing in storage): ${r.notInStorage.join(', ')}`)
+  if (r.notInStorage.length > 0)
+    lines.push(`unchanged anyway (nothing in storage): ${r.notInStorage.join(', ')}`)
   lines.push(`space that comes back once the undo state is purged: ${formatBytes(r.frees)}`)
   return lines.join('\n')
 }
 
 async function runUndo({ sys, target }: Opened, flags: ResetFlags): Promise<void> {
-  if (target.mode !== 'daemon' && undoStates(sys, target.paths).length === 0) throw new Error('nothing to undo: no reset since the last purge')
-  await confirm('Restore the state before the last reset? (the current state is kept as the undo state)', flags.yes, 'reset --undo')
-  const result = target.mode === 'daemon' ? await call(target.paths, { op: 'undo' }) : undoReset(sys, target.paths)
-  out(flags, result, 'the state before the last reset is back; run reset --undo again to redo the reset')
+  if (target.mode !== 'daemon' && undoStates(sys, target.paths).length === 0)
+    throw new Error('nothing to undo: no reset since the last purge')
+  await confirm(
+    'Restore the state before the last reset? (the current state is kept as the undo state)',
+    flags.yes,
+    'reset --undo',
+  )
+  const result =
+    target.mode === 'daemon'
+      ? await call(target.paths, { op: 'undo' })
+      : undoReset(sys, target.paths)
+  out(
+    flags,
+    result,
+    'the state before the last reset is back; run reset --undo again to redo the reset',
+  )
 }
 
 async function runPurge({ sys, target }: Opened, flags: ResetFlags): Promise<void> {
-  await confirm('Delete the state kept for reset --undo? It cannot be brought back.', flags.yes, 'reset --purge')
-  const freed = target.mode === 'daemon' ? ((await call(target.paths, { op: 'purge' })) as { freed: number }).freed : purgeResets(sys, target.paths)
+  await confirm(
+    'Delete the state kept for reset --undo? It cannot be brought back.',
+    flags.yes,
+    'reset --purge',
+  )
+  const freed =
+    target.mode === 'daemon'
+      ? ((await call(target.paths, { op: 'purge' })) as { freed: number }).freed
+      : purgeResets(sys, target.paths)
   out(flags, { freed }, `purged: ${formatBytes(freed)} freed`)
 }
 

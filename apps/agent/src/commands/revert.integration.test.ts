@@ -16,9 +16,11 @@ describe('revert', () => {
   let mnt: string
   let mount: MountProcess | undefined
   const status = async (): Promise<string[]> =>
-    (JSON.parse(await layerdeck(`status --storage ${storage} --base ${base} --json`)) as { changes: Array<{ path: string; state: string }> }).changes.map(
-      (c) => `${c.path} ${c.state}`,
-    )
+    (
+      JSON.parse(await layerdeck(`status --storage ${storage} --base ${base} --json`)) as {
+        changes: Array<{ path: string; state: string }>
+      }
+    ).changes.map((c) => `${c.path} ${c.state}`)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -26,9 +28,13 @@ describe('revert', () => {
     storage = `${tmp.path}/storage`
     mnt = `${tmp.path}/mnt`
     for (const d of [base, storage, mnt]) mkdirSync(d)
-    await shOk(`cd ${base} && mkdir -p etc/net && echo base-hosts > etc/hosts && echo hi > etc/motd && echo a > etc/net/a && echo b > etc/net/b`)
+    await shOk(
+      `cd ${base} && mkdir -p etc/net && echo base-hosts > etc/hosts && echo hi > etc/motd && echo a > etc/net/a && echo b > etc/net/b`,
+    )
     mount = await startMount({ base, storage, mountpoint: mnt })
-    await shOk(`cd ${mnt} && echo changed > etc/hosts && rm etc/motd && echo A > etc/net/a && rm etc/net/b && echo n > etc/net/new`)
+    await shOk(
+      `cd ${mnt} && echo changed > etc/hosts && rm etc/motd && echo A > etc/net/a && rm etc/net/b && echo n > etc/net/new`,
+    )
   })
   afterEach(async () => {
     await mount?.stop()
@@ -39,11 +45,15 @@ describe('revert', () => {
     const holder = sh(`exec 3<${mnt}/etc/hosts; sleep 4; cat <&3`)
     await new Promise((r) => setTimeout(r, 500))
     const out = await layerdeck(`revert --storage ${storage} ${mnt}/etc/hosts /etc/motd --yes`)
-    expect(out).toBe('/etc/hosts: base version restored\n/etc/motd: undeleted (base version back)\n')
+    expect(out).toBe(
+      '/etc/hosts: base version restored\n/etc/motd: undeleted (base version back)\n',
+    )
     // The held descriptor keeps reading the data it opened (no error, no mix).
     expect(await holder).toMatchObject({ code: 0, stdout: 'changed\n' })
     // The very next open, stat and readdir through the mount show the base version.
-    expect(await shOk(`cat ${mnt}/etc/hosts; stat -c %s ${mnt}/etc/hosts; ls ${mnt}/etc`)).toBe('base-hosts\n11\nhosts\nmotd\nnet\n')
+    expect(await shOk(`cat ${mnt}/etc/hosts; stat -c %s ${mnt}/etc/hosts; ls ${mnt}/etc`)).toBe(
+      'base-hosts\n11\nhosts\nmotd\nnet\n',
+    )
     expect(mount!.child.exitCode).toBeNull()
   })
 
@@ -60,7 +70,9 @@ describe('revert', () => {
     const r = await sh(`${LAYERDECK_BIN} revert --storage ${storage} /etc/hosts < /dev/null`)
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/needs confirmation and stdin is not a terminal: add --yes/)
-    expect(await layerdeck(`revert --storage ${storage} /etc/hosts --dry-run`)).toBe('would revert /etc/hosts: base version restored\n')
+    expect(await layerdeck(`revert --storage ${storage} /etc/hosts --dry-run`)).toBe(
+      'would revert /etc/hosts: base version restored\n',
+    )
     expect(await shOk(`cat ${mnt}/etc/hosts`)).toBe('changed\n')
   })
 
@@ -69,7 +81,9 @@ describe('revert', () => {
     mount = undefined
     const before = await status()
     for (const bad of ['/etc/../etc/hosts', '/etc/missing', 'relative/x']) {
-      const r = await sh(`${LAYERDECK_BIN} revert --storage ${storage} --base ${base} /etc/hosts ${bad} --yes`)
+      const r = await sh(
+        `${LAYERDECK_BIN} revert --storage ${storage} --base ${base} /etc/hosts ${bad} --yes`,
+      )
       expect(r.code).toBe(1)
       expect(r.stderr).toMatch(/EINVAL|ENOENT/)
     }
@@ -83,11 +97,17 @@ describe('revert', () => {
     mount = undefined
     const kmnt = `${tmp.path}/kmnt`
     mkdirSync(kmnt)
-    await shOk(`mount -t overlay overlay -o lowerdir=${base},upperdir=${storage}/upper,workdir=${storage}/work ${kmnt}`)
+    await shOk(
+      `mount -t overlay overlay -o lowerdir=${base},upperdir=${storage}/upper,workdir=${storage}/work ${kmnt}`,
+    )
     try {
       const r = await sh(`${LAYERDECK_BIN} revert --storage ${storage} /etc/hosts --yes`)
-      expect(r.stderr).toMatch(/the kernel has this storage mounted at .*kmnt; changing it under a live overlay mount is undefined.*--at-next-boot/)
-      expect(await layerdeck(`revert --storage ${storage} ${kmnt}/etc/hosts --at-next-boot`)).toMatch(/will be reverted at the next 'layerdeck mount'/)
+      expect(r.stderr).toMatch(
+        /the kernel has this storage mounted at .*kmnt; changing it under a live overlay mount is undefined.*--at-next-boot/,
+      )
+      expect(
+        await layerdeck(`revert --storage ${storage} ${kmnt}/etc/hosts --at-next-boot`),
+      ).toMatch(/will be reverted at the next 'layerdeck mount'/)
       expect(await shOk(`cat ${kmnt}/etc/hosts`)).toBe('changed\n')
     } finally {
       await shOk(`umount ${kmnt}`)

@@ -19,8 +19,13 @@ const LABEL: Record<Change['state'], string> = {
 
 export function registerStatus(program: Command): void {
   storageOptions(program.command('status'))
-    .description('list every change in the storage: added, modified, metadata-only, deleted, opaque, unchanged copy-ups')
-    .option('--watch', 'print changes made through the mount as they happen (needs a live layerdeck mount)')
+    .description(
+      'list every change in the storage: added, modified, metadata-only, deleted, opaque, unchanged copy-ups',
+    )
+    .option(
+      '--watch',
+      'print changes made through the mount as they happen (needs a live layerdeck mount)',
+    )
     .addHelpText('after', '\nExample: layerdeck status --storage /overlay --base /rom --json')
     .action(async (flags: StatusFlags) => {
       if (flags.watch === true) {
@@ -39,7 +44,8 @@ export function registerStatus(program: Command): void {
 }
 
 function describe(c: Change): string {
-  if (c.state === 'deleted' || c.fields.length === 0) return c.type === 'dir' && c.state === 'added' ? '/' : ''
+  if (c.state === 'deleted' || c.fields.length === 0)
+    return c.type === 'dir' && c.state === 'added' ? '/' : ''
   return `  (${c.fields.map((f) => `${f.field} ${f.base} -> ${f.current}`).join(', ')})`
 }
 

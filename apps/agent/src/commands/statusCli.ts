@@ -4,7 +4,16 @@
  */
 import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
-import { checkBase, checkStorage, createNodeSys, locateStorage, recoverStorage, toOverlayPath, type StorageTarget, type Sys } from '@layerdeck/core'
+import {
+  checkBase,
+  checkStorage,
+  createNodeSys,
+  locateStorage,
+  recoverStorage,
+  toOverlayPath,
+  type StorageTarget,
+  type Sys,
+} from '@layerdeck/core'
 
 export interface StorageFlags {
   storage: string
@@ -14,7 +23,11 @@ export interface StorageFlags {
 
 export function storageOptions(cmd: Command, withBase = true): Command {
   cmd.requiredOption('--storage <dir>', 'the storage directory (holds upper/ and work/)')
-  if (withBase) cmd.option('--base <dir>', 'the base directory (not needed when a mount or the last mount tells it)')
+  if (withBase)
+    cmd.option(
+      '--base <dir>',
+      'the base directory (not needed when a mount or the last mount tells it)',
+    )
   return cmd.option('--json', 'machine-readable output')
 }
 
@@ -36,7 +49,8 @@ export async function openTarget(flags: StorageFlags): Promise<Opened> {
   return { sys, target }
 }
 
-export const overlayPaths = (args: string[], target: StorageTarget): string[] => args.map((a) => toOverlayPath(a, target.mountpoint))
+export const overlayPaths = (args: string[], target: StorageTarget): string[] =>
+  args.map((a) => toOverlayPath(a, target.mountpoint))
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
@@ -61,10 +75,16 @@ export function formatBytes(n: number): string {
  * Asks before a destructive action: `--yes` skips the question; on a terminal it asks; without a
  * terminal (a script) it refuses, saying to add --yes.
  */
-export async function confirm(question: string, yes: boolean | undefined, action: string): Promise<void> {
+export async function confirm(
+  question: string,
+  yes: boolean | undefined,
+  action: string,
+): Promise<void> {
   if (yes === true) return
   if (process.stdin.isTTY !== true) {
-    throw new Error(`${action} needs confirmation and stdin is not a terminal: add --yes to run it from a script`)
+    throw new Error(
+      `${action} needs confirmation and stdin is not a terminal: add --yes to run it from a script`,
+    )
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve))

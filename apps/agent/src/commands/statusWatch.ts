@@ -6,13 +6,20 @@ export async function runWatch(flags: StorageFlags): Promise<void> {
   const target = await locateStorage(flags.storage, flags.base)
   const socket = target.mode === 'daemon' ? await openControl(target.paths) : undefined
   if (socket === undefined) {
-    throw new Error(`--watch needs a live layerdeck mount of ${target.paths.root}: ${target.mode === 'kernel' ? 'the kernel mounted it, and the kernel sends no change events' : 'it is not mounted'}`)
+    throw new Error(
+      `--watch needs a live layerdeck mount of ${target.paths.root}: ${target.mode === 'kernel' ? 'the kernel mounted it, and the kernel sends no change events' : 'it is not mounted'}`,
+    )
   }
-  const stream = watch(socket, (event) => print(flags.json === true ? JSON.stringify(event) : formatEvent(event)))
+  const stream = watch(socket, (event) =>
+    print(flags.json === true ? JSON.stringify(event) : formatEvent(event)),
+  )
   const stop = (): void => stream.stop()
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  if (flags.json !== true) process.stderr.write(`layerdeck: watching ${target.mountpoint ?? target.paths.root} (Ctrl-C to stop)\n`)
+  if (flags.json !== true)
+    process.stderr.write(
+      `layerdeck: watching ${target.mountpoint ?? target.paths.root} (Ctrl-C to stop)\n`,
+    )
   await stream.done
   process.off('SIGINT', stop)
   process.off('SIGTERM', stop)

@@ -2,7 +2,13 @@
 import { connect, type Socket } from 'node:net'
 import { OverlayError } from '../engine/OverlayError.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
-import { socketPath, type ControlEvent, type ControlRequest, type ControlResponse, type EventLine } from './protocol.ts'
+import {
+  socketPath,
+  type ControlEvent,
+  type ControlRequest,
+  type ControlResponse,
+  type EventLine,
+} from './protocol.ts'
 
 type Body<R> = R extends unknown ? Omit<R, 'id'> : never
 export type RequestBody = Body<ControlRequest>
@@ -13,7 +19,14 @@ export function openControl(paths: StoragePaths, timeoutMs = 2000): Promise<Sock
     const socket = connect(socketPath(paths))
     const timer = setTimeout(() => {
       socket.destroy()
-      reject(new OverlayError('ETIMEDOUT', 'connect', socketPath(paths), 'the daemon does not answer on its control socket'))
+      reject(
+        new OverlayError(
+          'ETIMEDOUT',
+          'connect',
+          socketPath(paths),
+          'the daemon does not answer on its control socket',
+        ),
+      )
     }, timeoutMs)
     socket.once('connect', () => {
       clearTimeout(timer)
@@ -44,7 +57,10 @@ function readLines(socket: Socket, onLine: (value: unknown) => void): void {
 /** Sends one request and resolves with its result (rejects with the daemon's errno error). */
 export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new OverlayError('ETIMEDOUT', body.op, '', 'the daemon did not answer in time')), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new OverlayError('ETIMEDOUT', body.op, '', 'the daemon did not answer in time')),
+      timeoutMs,
+    )
     const done = (fn: () => void): void => {
       clearTimeout(timer)
       fn()
@@ -56,7 +72,11 @@ export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000):
       else done(() => reject(Object.assign(new Error(res.error.message), { code: res.error.code })))
     })
     socket.once('error', (err) => done(() => reject(err)))
-    socket.once('close', () => done(() => reject(new OverlayError('ECONNRESET', body.op, '', 'the daemon closed the control socket'))))
+    socket.once('close', () =>
+      done(() =>
+        reject(new OverlayError('ECONNRESET', body.op, '', 'the daemon closed the control socket')),
+      ),
+    )
     socket.write(`${JSON.stringify({ ...body, id: 1 })}\n`)
   })
 }
@@ -64,7 +84,13 @@ export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000):
 /** Connects, sends one request, hangs up. */
 export async function call(paths: StoragePaths, body: RequestBody): Promise<unknown> {
   const socket = await openControl(paths)
-  if (socket === undefined) throw new OverlayError('ENOTCONN', body.op, paths.root, 'no layerdeck daemon serves this storage')
+  if (socket === undefined)
+    throw new OverlayError(
+      'ENOTCONN',
+      body.op,
+      paths.root,
+      'no layerdeck daemon serves this storage',
+    )
   try {
     return await request(socket, body)
   } finally {
@@ -73,12 +99,16 @@ export async function call(paths: StoragePaths, body: RequestBody): Promise<unkn
 }
 
 /** Streams the daemon's events until `stop()`; resolves when the stream ends. */
-export function watch(socket: Socket, onEvent: (event: ControlEvent) => void): { done: Promise<void>; stop(): void } {
+export function watch(
+  socket: Socket,
+  onEvent: (event: ControlEvent) => void,
+): { done: Promise<void>; stop(): void } {
   const done = new Promise<void>((resolve, reject) => {
     readLines(socket, (value) => {
       const line = value as Partial<EventLine> & Partial<ControlResponse>
       if (line.event !== undefined) onEvent(line.event)
-      else if (line.ok === false && line.error !== undefined) reject(Object.assign(new Error(line.error.message), { code: line.error.code }))
+      else if (line.ok === false && line.error !== undefined)
+        reject(Object.assign(new Error(line.error.message), { code: line.error.code }))
     })
     socket.once('close', () => resolve())
     socket.once('error', reject)

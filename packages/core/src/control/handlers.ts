@@ -36,7 +36,10 @@ export function handle(h: HandlerContext, req: ControlRequest): Handled {
     case 'info':
       return { result: h.info, settle: false }
     case 'status':
-      return { result: listChanges({ sys: ctx.sys, paths: ctx.paths, base: h.info.base }), settle: false }
+      return {
+        result: listChanges({ sys: ctx.sys, paths: ctx.paths, base: h.info.base }),
+        settle: false,
+      }
     case 'revert': {
       const options = { added: req.added === true }
       const steps = planRevert(ctx, req.paths, options)
@@ -46,7 +49,11 @@ export function handle(h: HandlerContext, req: ControlRequest): Handled {
       return { result: steps, settle: true }
     }
     case 'reset': {
-      const result = resetStorage(ctx.sys, ctx.paths, { keep: req.keep ?? [], base: h.info.base, dryRun: req.dryRun === true })
+      const result = resetStorage(ctx.sys, ctx.paths, {
+        keep: req.keep ?? [],
+        base: h.info.base,
+        dryRun: req.dryRun === true,
+      })
       if (req.dryRun === true) return { result, settle: false }
       ctx.layers.invalidate('/')
       h.publish({ kind: 'reset', path: '/', time })
@@ -66,6 +73,11 @@ export function handle(h: HandlerContext, req: ControlRequest): Handled {
     case 'watch':
       return { result: { watching: true }, settle: false }
     default:
-      throw new OverlayError('EINVAL', 'control', String((req as { op?: unknown }).op), 'unknown request')
+      throw new OverlayError(
+        'EINVAL',
+        'control',
+        String((req as { op?: unknown }).op),
+        'unknown request',
+      )
   }
 }

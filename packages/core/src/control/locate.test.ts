@@ -13,13 +13,21 @@ describe('toOverlayPath', () => {
   it('resolves relative paths only when they land under the mount point', () => {
     expect(toOverlayPath('hosts', '/mnt/merged', '/mnt/merged/etc')).toBe('/etc/hosts')
     expect(toOverlayPath('merged/etc', '/mnt/merged', '/mnt')).toBe('/etc')
-    expect(() => toOverlayPath('etc/hosts', '/mnt/merged', '/root')).toThrow(/relative path outside the mount point/)
-    expect(() => toOverlayPath('etc/hosts', undefined, '/')).toThrow(/relative path outside the mount point/)
+    expect(() => toOverlayPath('etc/hosts', '/mnt/merged', '/root')).toThrow(
+      /relative path outside the mount point/,
+    )
+    expect(() => toOverlayPath('etc/hosts', undefined, '/')).toThrow(
+      /relative path outside the mount point/,
+    )
   })
 
   it('refuses .. and NUL anywhere', () => {
-    expect(() => toOverlayPath('/mnt/merged/../etc', '/mnt/merged')).toThrow(/must not contain '\.\.'/)
-    expect(() => toOverlayPath('../x', '/mnt/merged', '/mnt/merged/etc')).toThrow(/must not contain '\.\.'/)
+    expect(() => toOverlayPath('/mnt/merged/../etc', '/mnt/merged')).toThrow(
+      /must not contain '\.\.'/,
+    )
+    expect(() => toOverlayPath('../x', '/mnt/merged', '/mnt/merged/etc')).toThrow(
+      /must not contain '\.\.'/,
+    )
     expect(() => toOverlayPath('/a\0b', undefined)).toThrow(/NUL/)
   })
 })
@@ -32,8 +40,14 @@ describe('findKernelMount', () => {
   ].join('\n')
 
   it('finds the overlay mount whose upperdir is the storage', () => {
-    expect(findKernelMount(storagePaths('/overlay'), info)).toEqual({ mountpoint: '/mnt/my root', lowerdirs: ['/rom'] })
-    expect(findKernelMount(storagePaths('/data/'), info)).toEqual({ mountpoint: '/other', lowerdirs: ['/a', '/b'] })
+    expect(findKernelMount(storagePaths('/overlay'), info)).toEqual({
+      mountpoint: '/mnt/my root',
+      lowerdirs: ['/rom'],
+    })
+    expect(findKernelMount(storagePaths('/data/'), info)).toEqual({
+      mountpoint: '/other',
+      lowerdirs: ['/a', '/b'],
+    })
     expect(findKernelMount(storagePaths('/elsewhere'), info)).toBeUndefined()
   })
 })

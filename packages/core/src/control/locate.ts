@@ -26,10 +26,14 @@ export interface StorageTarget {
   mountpoint: string | undefined
 }
 
-const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))
+const unescape = (s: string): string =>
+  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))
 
 /** The kernel overlay mount whose upperdir is this storage's upper/, if any. */
-export function findKernelMount(paths: StoragePaths, mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): KernelMount | undefined {
+export function findKernelMount(
+  paths: StoragePaths,
+  mountinfo = readFileSync('/proc/self/mountinfo', 'utf8'),
+): KernelMount | undefined {
   for (const line of mountinfo.split('\n')) {
     const [left, right] = line.split(' - ')
     if (left === undefined || right === undefined) continue
@@ -39,7 +43,10 @@ export function findKernelMount(paths: StoragePaths, mountinfo = readFileSync('/
     const upper = options.find((o) => o.startsWith('upperdir='))?.slice('upperdir='.length)
     if (upper === undefined || upper.replace(/\/+$/, '') !== paths.upper) continue
     const lower = options.find((o) => o.startsWith('lowerdir='))?.slice('lowerdir='.length) ?? ''
-    return { mountpoint: unescape(left.split(' ')[4] ?? ''), lowerdirs: lower.split(/(?<!\\):/).filter(Boolean) }
+    return {
+      mountpoint: unescape(left.split(' ')[4] ?? ''),
+      lowerdirs: lower.split(/(?<!\\):/).filter(Boolean),
+    }
   }
   return undefined
 }
@@ -54,8 +61,10 @@ export function readMountRecord(paths: StoragePaths): MountInfo | undefined {
 }
 
 function realDir(label: string, dir: string): string {
-  if (!existsSync(dir)) throw new OverlayError('ENOENT', label, dir, `${label} directory does not exist`)
-  if (!statSync(dir).isDirectory()) throw new OverlayError('ENOTDIR', label, dir, `${label} is not a directory`)
+  if (!existsSync(dir))
+    throw new OverlayError('ENOENT', label, dir, `${label} directory does not exist`)
+  if (!statSync(dir).isDirectory())
+    throw new OverlayError('ENOTDIR', label, dir, `${label} is not a directory`)
   return realpathSync(dir)
 }
 
@@ -72,7 +81,12 @@ export async function locateStorage(storage: string, base?: string): Promise<Sto
     try {
       const info = (await request(socket, { op: 'info' })) as MountInfo
       if (givenBase !== undefined && givenBase !== info.base) {
-        throw new OverlayError('EINVAL', 'base', givenBase, `the mount serving this storage uses the base ${info.base}`)
+        throw new OverlayError(
+          'EINVAL',
+          'base',
+          givenBase,
+          `the mount serving this storage uses the base ${info.base}`,
+        )
       }
       return { paths, mode: 'daemon', base: info.base, mountpoint: info.mountpoint }
     } finally {
@@ -89,13 +103,23 @@ export async function locateStorage(storage: string, base?: string): Promise<Sto
  * with the mount point taken off, a relative path only when it lands under the mount point.
  * `..` is refused everywhere.
  */
-export function toOverlayPath(arg: string, mountpoint: string | undefined, cwd = process.cwd()): string {
-  if (arg.split('/').includes('..')) throw new OverlayError('EINVAL', 'path', arg, "path must not contain '..'")
+export function toOverlayPath(
+  arg: string,
+  mountpoint: string | undefined,
+  cwd = process.cwd(),
+): string {
+  if (arg.split('/').includes('..'))
+    throw new OverlayError('EINVAL', 'path', arg, "path must not contain '..'")
   if (!isAbsolute(arg)) {
     const absolute = resolve(cwd, arg)
     if (mountpoint === undefined || !isWithin(absolute, mountpoint)) {
       const where = mountpoint === undefined ? '' : ` (${mountpoint})`
-      throw new OverlayError('EINVAL', 'path', arg, `relative path outside the mount point${where}: give the path inside the overlay, like /etc/hosts`)
+      throw new OverlayError(
+        'EINVAL',
+        'path',
+        arg,
+        `relative path outside the mount point${where}: give the path inside the overlay, like /etc/hosts`,
+      )
     }
     return normalizeMergedPath(absolute.slice(mountpoint.length), 'path')
   }
@@ -109,7 +133,12 @@ export function toOverlayPath(arg: string, mountpoint: string | undefined, cwd =
 /** The base, or a clear error saying how to give it. */
 export function requireBase(target: StorageTarget, command: string): string {
   if (target.base !== undefined) return target.base
-  throw new OverlayError('EINVAL', command, target.paths.root, 'the base of this storage is not known: give --base DIR')
+  throw new OverlayError(
+    'EINVAL',
+    command,
+    target.paths.root,
+    'the base of this storage is not known: give --base DIR',
+  )
 }
 
 /** Changing a storage the kernel has mounted is refused (changes under a live overlay are undefined). */

@@ -12,7 +12,8 @@ export const SOCKET_NAME = 'control.sock'
 export const MOUNT_RECORD_NAME = 'mount.json'
 
 export const socketPath = (paths: StoragePaths): string => `${paths.staging}/${SOCKET_NAME}`
-export const mountRecordPath = (paths: StoragePaths): string => `${paths.staging}/${MOUNT_RECORD_NAME}`
+export const mountRecordPath = (paths: StoragePaths): string =>
+  `${paths.staging}/${MOUNT_RECORD_NAME}`
 
 export type ControlRequest =
   | { id: number; op: 'info' }

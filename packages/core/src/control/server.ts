@@ -13,7 +13,13 @@ import { writeFileAtomic } from '../undo/journal.ts'
 import { autoPurge } from '../undo/reset.ts'
 import { openControl } from './client.ts'
 import { handle, KERNEL_CACHE_MS, type HandlerContext } from './handlers.ts'
-import { MOUNT_RECORD_NAME, socketPath, type ControlEvent, type ControlRequest, type MountInfo } from './protocol.ts'
+import {
+  MOUNT_RECORD_NAME,
+  socketPath,
+  type ControlEvent,
+  type ControlRequest,
+  type MountInfo,
+} from './protocol.ts'
 
 const AUTO_PURGE_INTERVAL_MS = 5000
 /** A watcher that does not read its events is dropped past this much unsent output. */
@@ -25,7 +31,11 @@ export interface ControlServer {
   close(): Promise<void>
 }
 
-export async function startControlServer(overlay: Overlay, info: MountInfo, log: (err: unknown) => void): Promise<ControlServer> {
+export async function startControlServer(
+  overlay: Overlay,
+  info: MountInfo,
+  log: (err: unknown) => void,
+): Promise<ControlServer> {
   const { paths, sys } = overlay.ctx
   const path = socketPath(paths)
   writeFileAtomic(sys, paths.staging, MOUNT_RECORD_NAME, JSON.stringify(info))
@@ -67,11 +77,17 @@ export async function startControlServer(overlay: Overlay, info: MountInfo, log:
 }
 
 /** Listens on the socket path, replacing a stale socket left by a daemon that died. */
-async function listenFresh(server: ReturnType<typeof createServer>, path: string, paths: Parameters<typeof openControl>[0]): Promise<void> {
+async function listenFresh(
+  server: ReturnType<typeof createServer>,
+  path: string,
+  paths: Parameters<typeof openControl>[0],
+): Promise<void> {
   const live = await openControl(paths).catch(() => undefined)
   if (live !== undefined) {
     live.destroy()
-    throw Object.assign(new Error(`another layerdeck daemon already serves ${paths.root}`), { code: 'EBUSY' })
+    throw Object.assign(new Error(`another layerdeck daemon already serves ${paths.root}`), {
+      code: 'EBUSY',
+    })
   }
   try {
     unlinkSync(path)
@@ -84,7 +100,12 @@ async function listenFresh(server: ReturnType<typeof createServer>, path: string
   })
 }
 
-function serveClient(h: HandlerContext, socket: Socket, clients: Set<Socket>, watchers: Set<Socket>): void {
+function serveClient(
+  h: HandlerContext,
+  socket: Socket,
+  clients: Set<Socket>,
+  watchers: Set<Socket>,
+): void {
   clients.add(socket)
   socket.on('close', () => {
     clients.delete(socket)

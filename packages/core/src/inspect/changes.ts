@@ -3,9 +3,24 @@
  * storage/upper only. Each storage entry is compared with the one base entry it covers, so the
  * cost grows with the size of the storage, never with the size of the base.
  */
-import { isDir, isFile, isSymlink, S_IFMT, S_IFBLK, S_IFCHR, S_IFIFO, S_IFSOCK } from '../engine/fileMode.ts'
+import {
+  isDir,
+  isFile,
+  isSymlink,
+  S_IFMT,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFIFO,
+  S_IFSOCK,
+} from '../engine/fileMode.ts'
 import { isWithin, joinPath, ROOT } from '../engine/mergedPath.ts'
-import { isOpaqueValue, isWhiteoutStat, OPAQUE_XATTR, REDIRECT_XATTR, type StoragePaths } from '../engine/storageFormat.ts'
+import {
+  isOpaqueValue,
+  isWhiteoutStat,
+  OPAQUE_XATTR,
+  REDIRECT_XATTR,
+  type StoragePaths,
+} from '../engine/storageFormat.ts'
 import type { FileStat, Sys } from '../engine/sys.ts'
 import { metadataChanges, sameContent, sameType, type FieldChange } from './compare.ts'
 
@@ -16,9 +31,17 @@ import { metadataChanges, sameContent, sameType, type FieldChange } from './comp
  * changed nothing.
  */
 export type ChangeState = 'added' | 'modified' | 'metadata' | 'deleted' | 'opaque' | 'unchanged'
-export const CHANGE_STATES: readonly ChangeState[] = ['added', 'modified', 'metadata', 'deleted', 'opaque', 'unchanged']
+export const CHANGE_STATES: readonly ChangeState[] = [
+  'added',
+  'modified',
+  'metadata',
+  'deleted',
+  'opaque',
+  'unchanged',
+]
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'whiteout' | 'char' | 'block' | 'fifo' | 'socket'
+export type EntryType =
+  'file' | 'dir' | 'symlink' | 'whiteout' | 'char' | 'block' | 'fifo' | 'socket'
 
 export interface Change {
   /** Merged path (as seen inside the overlay). */
@@ -87,7 +110,8 @@ function walk(q: ChangeQuery, dir: WalkDir, out: Change[]): number {
     if (stat === undefined) continue
     const baseReal = dir.base === null ? null : `${dir.base}/${name}`
     const baseStat = baseReal === null ? undefined : q.sys.lstat(baseReal)
-    const base = baseReal !== null && baseStat !== undefined ? { real: baseReal, stat: baseStat } : undefined
+    const base =
+      baseReal !== null && baseStat !== undefined ? { real: baseReal, stat: baseStat } : undefined
     if (isDir(stat.mode)) walkDir(q, { path, real, stat }, dir, base, out)
     else out.push(classifyLeaf(q.sys, { path, real, stat }, base))
   }
@@ -100,27 +124,56 @@ interface Found {
   stat: FileStat
 }
 
-function change(found: Found, state: ChangeState, base: { real: string } | undefined, fields: FieldChange[] = []): Change {
+function change(
+  found: Found,
+  state: ChangeState,
+  base: { real: string } | undefined,
+  fields: FieldChange[] = [],
+): Change {
   const size = isFile(found.stat.mode) ? found.stat.size : 0
-  return { path: found.path, state, type: entryType(found.stat), storagePath: found.real, basePath: base?.real ?? null, size, fields }
+  return {
+    path: found.path,
+    state,
+    type: entryType(found.stat),
+    storagePath: found.real,
+    basePath: base?.real ?? null,
+    size,
+    fields,
+  }
 }
 
-function classifyLeaf(sys: Sys, found: Found, base: { real: string; stat: FileStat } | undefined): Change {
+function classifyLeaf(
+  sys: Sys,
+  found: Found,
+  base: { real: string; stat: FileStat } | undefined,
+): Change {
   if (isWhiteoutStat(found.stat)) return change(found, 'deleted', base)
   if (base === undefined) return change(found, 'added', base)
   if (!sameType(found.stat, base.stat)) return change(found, 'modified', base)
   if (!sameContent(sys, found.real, found.stat, base.real, base.stat)) {
     // New content moves mtime anyway: list only the other fields that changed with it.
-    return change(found, 'modified', base, metadataChanges(sys, found, base).filter((f) => f.field !== 'mtime'))
+    return change(
+      found,
+      'modified',
+      base,
+      metadataChanges(sys, found, base).filter((f) => f.field !== 'mtime'),
+    )
   }
   const fields = metadataChanges(sys, found, base)
   return change(found, fields.length > 0 ? 'metadata' : 'unchanged', base, fields)
 }
 
-function walkDir(q: ChangeQuery, found: Found, parent: WalkDir, base: { real: string; stat: FileStat } | undefined, out: Change[]): void {
+function walkDir(
+  q: ChangeQuery,
+  found: Found,
+  parent: WalkDir,
+  base: { real: string; stat: FileStat } | undefined,
+  out: Change[],
+): void {
   const { sys } = q
   const opaque = isOpaqueValue(sys.getXattr(found.real, OPAQUE_XATTR))
-  const redirect = opaque || parent.base === null ? undefined : sys.getXattr(found.real, REDIRECT_XATTR)
+  const redirect =
+    opaque || parent.base === null ? undefined : sys.getXattr(found.real, REDIRECT_XATTR)
   let merged = base !== undefined && isDir(base.stat.mode) && !opaque ? base.real : null
   if (redirect !== undefined && parent.base !== null) {
     // A directory renamed by the kernel (redirect_dir=on): a new name over the old base directory.
@@ -131,7 +184,10 @@ function walkDir(q: ChangeQuery, found: Found, parent: WalkDir, base: { real: st
   }
   const at = out.length
   const children = walk(q, { path: found.path, upper: found.real, base: merged }, out)
-  const self = redirect !== undefined ? change(found, 'added', merged === null ? undefined : { real: merged }) : classifyDir(sys, found, base, opaque, children)
+  const self =
+    redirect !== undefined
+      ? change(found, 'added', merged === null ? undefined : { real: merged })
+      : classifyDir(sys, found, base, opaque, children)
   if (self !== undefined) out.splice(at, 0, self)
 }
 

@@ -16,10 +16,17 @@ export interface FieldChange {
   current: string | number
 }
 
-export const sameType = (a: FileStat, b: FileStat): boolean => (a.mode & S_IFMT) === (b.mode & S_IFMT)
+export const sameType = (a: FileStat, b: FileStat): boolean =>
+  (a.mode & S_IFMT) === (b.mode & S_IFMT)
 
 /** Do two entries of the same type hold the same content? */
-export function sameContent(sys: Sys, aReal: string, a: FileStat, bReal: string, b: FileStat): boolean {
+export function sameContent(
+  sys: Sys,
+  aReal: string,
+  a: FileStat,
+  bReal: string,
+  b: FileStat,
+): boolean {
   if (isFile(a.mode)) return a.size === b.size && sameBytes(sys, aReal, bReal, a.size)
   if (isSymlink(a.mode)) return sys.readlink(aReal) === sys.readlink(bReal)
   if (isDir(a.mode)) return true
@@ -34,7 +41,7 @@ function sameBytes(sys: Sys, aPath: string, bPath: string, size: number): boolea
     try {
       const ba = Buffer.allocUnsafe(CHUNK)
       const bb = Buffer.allocUnsafe(CHUNK)
-      for (let pos = 0; pos < size; ) {
+      for (let pos = 0; pos < size;) {
         const na = sys.read(fa, ba, 0, CHUNK, pos)
         const nb = sys.read(fb, bb, 0, CHUNK, pos)
         if (na !== nb) return false
@@ -54,7 +61,10 @@ function sameBytes(sys: Sys, aPath: string, bPath: string, size: number): boolea
 /** The user-visible xattrs of an entry, as name → hex value, sorted by name. */
 export function visibleXattrs(sys: Sys, real: string): Map<string, string> {
   const out = new Map<string, string>()
-  for (const name of sys.listXattr(real).filter((n) => !isPrivateXattr(n)).sort()) {
+  for (const name of sys
+    .listXattr(real)
+    .filter((n) => !isPrivateXattr(n))
+    .sort()) {
     out.set(name, sys.getXattr(real, name)?.toString('hex') ?? '')
   }
   return out
@@ -85,7 +95,8 @@ export function metadataChanges(
   }
   const xa = visibleXattrs(sys, base.real)
   const xb = visibleXattrs(sys, current.real)
-  if (!sameMap(xa, xb)) out.push({ field: 'xattrs', base: describeXattrs(xa), current: describeXattrs(xb) })
+  if (!sameMap(xa, xb))
+    out.push({ field: 'xattrs', base: describeXattrs(xa), current: describeXattrs(xb) })
   return out
 }
 

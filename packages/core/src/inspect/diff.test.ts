@@ -20,7 +20,9 @@ describe('diffPath', () => {
     const [d] = diffPath(q, '/etc/hosts')
     expect(d!.content.kind).toBe('text')
     if (d!.content.kind !== 'text') return
-    expect(d!.content.patch).toBe('--- base/etc/hosts\n+++ current/etc/hosts\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
+    expect(d!.content.patch).toBe(
+      '--- base/etc/hosts\n+++ current/etc/hosts\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n',
+    )
   })
 
   it('gives sizes and hashes for binary files', () => {
@@ -35,7 +37,11 @@ describe('diffPath', () => {
     t.baseFile('etc/shadow', 's', 0o600)
     t.upperFile('etc/shadow', 's', 0o640)
     const [d] = diffPath(q, '/etc/shadow')
-    expect(d).toMatchObject({ state: 'metadata', content: { kind: 'none' }, fields: [{ field: 'mode', base: '0600', current: '0640' }] })
+    expect(d).toMatchObject({
+      state: 'metadata',
+      content: { kind: 'none' },
+      fields: [{ field: 'mode', base: '0600', current: '0640' }],
+    })
   })
 
   it('diffs everything changed under a directory, deletions and additions included', () => {
@@ -44,9 +50,18 @@ describe('diffPath', () => {
     t.whiteout('etc/b')
     t.upperFile('etc/c', 'new\n')
     const diffs = diffPath(q, '/etc')
-    expect(diffs.map((d) => [d.path, d.state])).toEqual([['/etc/b', 'deleted'], ['/etc/c', 'added']])
-    expect(diffs[0]!.content).toMatchObject({ kind: 'text', patch: expect.stringContaining('+++ /dev/null') as unknown })
-    expect(diffs[1]!.content).toMatchObject({ kind: 'text', patch: expect.stringContaining('--- /dev/null') as unknown })
+    expect(diffs.map((d) => [d.path, d.state])).toEqual([
+      ['/etc/b', 'deleted'],
+      ['/etc/c', 'added'],
+    ])
+    expect(diffs[0]!.content).toMatchObject({
+      kind: 'text',
+      patch: expect.stringContaining('+++ /dev/null') as unknown,
+    })
+    expect(diffs[1]!.content).toMatchObject({
+      kind: 'text',
+      patch: expect.stringContaining('--- /dev/null') as unknown,
+    })
   })
 
   it('is empty for an unchanged path and refuses a missing one', () => {

@@ -54,14 +54,23 @@ export function diffPath(q: ChangeQuery, path: string): PathDiff[] {
 export function diffChange(sys: Sys, c: Change): PathDiff {
   const current = c.state === 'deleted' ? undefined : sys.lstat(c.storagePath)
   const base = c.basePath === null ? undefined : sys.lstat(c.basePath)
-  const content = c.state === 'metadata' || c.state === 'unchanged' || c.state === 'opaque' ? NONE : contentDiff(sys, c, base, current)
+  const content =
+    c.state === 'metadata' || c.state === 'unchanged' || c.state === 'opaque'
+      ? NONE
+      : contentDiff(sys, c, base, current)
   return { path: c.path, state: c.state, fields: c.fields, content }
 }
 
 const NONE: ContentDiff = { kind: 'none' }
 
-function contentDiff(sys: Sys, c: Change, base: FileStat | undefined, current: FileStat | undefined): ContentDiff {
-  const baseFile = base !== undefined && isFile(base.mode) && c.basePath !== null ? c.basePath : null
+function contentDiff(
+  sys: Sys,
+  c: Change,
+  base: FileStat | undefined,
+  current: FileStat | undefined,
+): ContentDiff {
+  const baseFile =
+    base !== undefined && isFile(base.mode) && c.basePath !== null ? c.basePath : null
   const curFile = current !== undefined && isFile(current.mode) ? c.storagePath : null
   if (baseFile === null && curFile === null) {
     const link = (stat: FileStat | undefined, real: string | null): string | null =>
@@ -70,8 +79,10 @@ function contentDiff(sys: Sys, c: Change, base: FileStat | undefined, current: F
     const cur = link(current, c.storagePath)
     return b === null && cur === null ? NONE : { kind: 'symlink', base: b, current: cur }
   }
-  const oldData = baseFile === null || base === undefined ? null : readSmall(sys, baseFile, base.size)
-  const newData = curFile === null || current === undefined ? null : readSmall(sys, curFile, current.size)
+  const oldData =
+    baseFile === null || base === undefined ? null : readSmall(sys, baseFile, base.size)
+  const newData =
+    curFile === null || current === undefined ? null : readSmall(sys, curFile, current.size)
   const oldText = toText(oldData, baseFile)
   const newText = toText(newData, curFile)
   if (oldText === undefined || newText === undefined) {
@@ -84,11 +95,19 @@ function contentDiff(sys: Sys, c: Change, base: FileStat | undefined, current: F
   return textDiff(c.path, oldText ?? '', newText ?? '', oldText === null, newText === null)
 }
 
-function textDiff(path: string, oldText: string, newText: string, created: boolean, deleted: boolean): ContentDiff {
+function textDiff(
+  path: string,
+  oldText: string,
+  newText: string,
+  created: boolean,
+  deleted: boolean,
+): ContentDiff {
   const name = path === ROOT ? '/' : path
   const oldName = created ? '/dev/null' : `base${name}`
   const newName = deleted ? '/dev/null' : `current${name}`
-  const p = structuredPatch(oldName, newName, oldText, newText, undefined, undefined, { context: 3 })
+  const p = structuredPatch(oldName, newName, oldText, newText, undefined, undefined, {
+    context: 3,
+  })
   const hunks: Hunk[] = p.hunks.map((h) => ({
     oldStart: h.oldStart,
     oldLines: h.oldLines,
@@ -122,7 +141,7 @@ export function side(sys: Sys, real: string, size: number): Side {
   const buf = Buffer.allocUnsafe(1 << 20)
   const fd = sys.open(real, 0)
   try {
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const n = sys.read(fd, buf, 0, buf.length, pos)
       if (n === 0) break
       hash.update(buf.subarray(0, n))

@@ -8,8 +8,10 @@ import type { Sys } from '../engine/sys.ts'
 export function checkStorage(sys: Sys, storage: string): StoragePaths {
   const paths = storagePaths(storage)
   const root = sys.lstat(paths.root)
-  if (root === undefined) throw new OverlayError('ENOENT', 'storage', paths.root, 'storage directory does not exist')
-  if (!isDir(root.mode)) throw new OverlayError('ENOTDIR', 'storage', paths.root, 'storage is not a directory')
+  if (root === undefined)
+    throw new OverlayError('ENOENT', 'storage', paths.root, 'storage directory does not exist')
+  if (!isDir(root.mode))
+    throw new OverlayError('ENOTDIR', 'storage', paths.root, 'storage is not a directory')
   const upper = sys.lstat(paths.upper)
   if (upper === undefined || !isDir(upper.mode)) {
     throw new OverlayError(
@@ -25,7 +27,8 @@ export function checkStorage(sys: Sys, storage: string): StoragePaths {
 /** Checks the base directory exists. */
 export function checkBase(sys: Sys, base: string): string {
   const stat = sys.lstat(base)
-  if (stat === undefined) throw new OverlayError('ENOENT', 'base', base, 'base directory does not exist')
+  if (stat === undefined)
+    throw new OverlayError('ENOENT', 'base', base, 'base directory does not exist')
   if (!isDir(stat.mode)) throw new OverlayError('ENOTDIR', 'base', base, 'base is not a directory')
   return base.replace(/\/+$/, '') || '/'
 }

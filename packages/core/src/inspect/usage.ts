@@ -41,7 +41,8 @@ export function filesystemSpace(sys: Sys, path: string): FilesystemSpace {
   const s = sys.statfs(path)
   const used = (s.blocks - s.bfree) * s.bsize
   const available = s.bavail * s.bsize
-  const usedPercent = used + available === 0 ? 0 : Math.round((1000 * used) / (used + available)) / 10
+  const usedPercent =
+    used + available === 0 ? 0 : Math.round((1000 * used) / (used + available)) / 10
   return { size: s.blocks * s.bsize, used, available, usedPercent }
 }
 
@@ -120,17 +121,21 @@ function countChanges(sys: Sys, paths: StoragePaths, base: string): Record<Chang
 export function undoBytes(sys: Sys, paths: StoragePaths): number {
   let bytes = 0
   const names = sys.lstat(paths.staging) === undefined ? [] : sys.readdir(paths.staging)
-  for (const name of names) if (name.startsWith('reset-undo-')) bytes += treeBytes(sys, `${paths.staging}/${name}`)
+  for (const name of names)
+    if (name.startsWith('reset-undo-')) bytes += treeBytes(sys, `${paths.staging}/${name}`)
   return bytes
 }
 
 function warnings(fs: FilesystemSpace, undoHeld: number): string[] {
   const out: string[] = []
   const pct = `${fs.usedPercent}%`
-  if (fs.usedPercent >= CRITICAL_PERCENT) out.push(`storage is ${pct} full: writes and copy-ups will soon fail (ENOSPC)`)
+  if (fs.usedPercent >= CRITICAL_PERCENT)
+    out.push(`storage is ${pct} full: writes and copy-ups will soon fail (ENOSPC)`)
   else if (fs.usedPercent >= WARN_PERCENT) out.push(`storage is ${pct} full`)
   if (undoHeld > 0 && fs.usedPercent >= WARN_PERCENT) {
-    out.push(`the undo state of the last reset holds ${undoHeld} bytes: 'layerdeck reset --purge' frees them`)
+    out.push(
+      `the undo state of the last reset holds ${undoHeld} bytes: 'layerdeck reset --purge' frees them`,
+    )
   }
   return out
 }

@@ -65,11 +65,21 @@ export function readJournal(sys: Sys, paths: StoragePaths): Swap | undefined {
   if (text === undefined) return undefined
   try {
     const swap = JSON.parse(text) as Swap
-    if ((swap.op === 'reset' || swap.op === 'undo') && typeof swap.incoming === 'string' && typeof swap.aside === 'string') return swap
+    if (
+      (swap.op === 'reset' || swap.op === 'undo') &&
+      typeof swap.incoming === 'string' &&
+      typeof swap.aside === 'string'
+    )
+      return swap
   } catch {
     // fall through
   }
-  throw new OverlayError('EIO', 'reset', journalPath(paths), 'the reset journal is damaged: inspect it by hand')
+  throw new OverlayError(
+    'EIO',
+    'reset',
+    journalPath(paths),
+    'the reset journal is damaged: inspect it by hand',
+  )
 }
 
 export function writeJournal(sys: Sys, paths: StoragePaths, swap: Swap): void {

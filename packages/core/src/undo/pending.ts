@@ -13,8 +13,7 @@ import { revertPaths } from './revert.ts'
 import { syncDir } from './treeCopy.ts'
 
 export type PendingAction =
-  | { op: 'revert'; paths: string[]; added: boolean }
-  | { op: 'reset'; keep: string[] }
+  { op: 'revert'; paths: string[]; added: boolean } | { op: 'reset'; keep: string[] }
 
 export const PENDING_NAME = 'pending.json'
 
@@ -43,14 +42,17 @@ function ensureDir(sys: Sys, path: string): void {
 export function prepareForMount(sys: Sys, paths: StoragePaths, base: string): string[] {
   const log: string[] = []
   const recovered = recoverStorage(sys, paths)
-  if (recovered !== 'none') log.push(`an interrupted reset was ${recovered === 'finished' ? 'finished' : 'rolled back'}`)
+  if (recovered !== 'none')
+    log.push(`an interrupted reset was ${recovered === 'finished' ? 'finished' : 'rolled back'}`)
   const actions = readPending(sys, paths)
   if (actions.length === 0 || sys.lstat(paths.upper) === undefined) return log
   for (const action of actions) {
     try {
       log.push(applyAction(sys, paths, base, action))
     } catch (err) {
-      log.push(`could not apply the recorded ${action.op}: ${err instanceof Error ? err.message : String(err)}`)
+      log.push(
+        `could not apply the recorded ${action.op}: ${err instanceof Error ? err.message : String(err)}`,
+      )
     }
   }
   sys.unlink(`${paths.staging}/${PENDING_NAME}`)

@@ -7,7 +7,14 @@ import { hasCode } from '../engine/OverlayError.ts'
 import { removeTree } from '../engine/staging.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
-import { PURGE_PREFIX, readJournal, removeJournal, RESET_NEW, UNDO_PREFIX, type Swap } from './journal.ts'
+import {
+  PURGE_PREFIX,
+  readJournal,
+  removeJournal,
+  RESET_NEW,
+  UNDO_PREFIX,
+  type Swap,
+} from './journal.ts'
 import { removeAside, syncDir } from './treeCopy.ts'
 
 export type Recovery = 'none' | 'rolled-back' | 'finished'
@@ -17,7 +24,8 @@ export function recoverStorage(sys: Sys, paths: StoragePaths): Recovery {
   const swap = readJournal(sys, paths)
   const result = swap === undefined ? 'none' : resumeSwap(sys, paths, swap)
   for (const name of sys.readdir(paths.staging)) {
-    if (name === RESET_NEW || name.startsWith(PURGE_PREFIX) || /^\..*\.tmp$/.test(name)) removeTree(sys, `${paths.staging}/${name}`)
+    if (name === RESET_NEW || name.startsWith(PURGE_PREFIX) || /^\..*\.tmp$/.test(name))
+      removeTree(sys, `${paths.staging}/${name}`)
   }
   return result
 }

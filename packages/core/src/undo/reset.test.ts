@@ -13,7 +13,20 @@ import { autoPurge, purgeResets, resetStorage, undoReset, undoStates } from './r
 function crashingSys(n: number): { sys: Sys; calls: () => number } {
   const real = createNodeSys()
   let count = 0
-  const mutating = new Set(['rename', 'unlink', 'rmdir', 'mkdir', 'link', 'symlink', 'copyFile', 'setXattr', 'removeXattr', 'mknod', 'write', 'fsync'])
+  const mutating = new Set([
+    'rename',
+    'unlink',
+    'rmdir',
+    'mkdir',
+    'link',
+    'symlink',
+    'copyFile',
+    'setXattr',
+    'removeXattr',
+    'mknod',
+    'write',
+    'fsync',
+  ])
   const sys = Object.fromEntries(
     Object.entries(real).map(([name, fn]) => [
       name,
@@ -31,7 +44,8 @@ describe('reset', () => {
   let t: TestStorage
   const sys = createNodeSys()
   const paths = () => storagePaths(t.storage)
-  const states = () => listChanges({ sys, paths: paths(), base: t.base }).map((c) => `${c.path} ${c.state}`)
+  const states = () =>
+    listChanges({ sys, paths: paths(), base: t.base }).map((c) => `${c.path} ${c.state}`)
   beforeEach(() => {
     t = makeTestStorage()
     t.baseFile('etc/hosts', 'base\n')
@@ -47,8 +61,17 @@ describe('reset', () => {
   afterEach(() => t.cleanup())
 
   it('dry run lists what goes and changes nothing', () => {
-    const r = resetStorage(sys, paths(), { keep: ['/etc/config/network'], base: t.base, dryRun: true })
-    expect(r.goes!.map((c) => c.path)).toEqual(['/.profile', '/etc/config/admin', '/etc/hosts', '/etc/motd'])
+    const r = resetStorage(sys, paths(), {
+      keep: ['/etc/config/network'],
+      base: t.base,
+      dryRun: true,
+    })
+    expect(r.goes!.map((c) => c.path)).toEqual([
+      '/.profile',
+      '/etc/config/admin',
+      '/etc/hosts',
+      '/etc/motd',
+    ])
     expect(r.frees).toBeGreaterThan(0)
     expect(states()).toHaveLength(5)
   })
@@ -80,7 +103,10 @@ describe('reset', () => {
 
   it('purges the undo state on its own when the storage is nearly full', () => {
     resetStorage(sys, paths())
-    const full: Sys = { ...sys, statfs: () => ({ bsize: 4096, blocks: 100, bfree: 5, bavail: 5, files: 1, ffree: 1 }) }
+    const full: Sys = {
+      ...sys,
+      statfs: () => ({ bsize: 4096, blocks: 100, bfree: 5, bavail: 5, files: 1, ffree: 1 }),
+    }
     expect(autoPurge(sys, paths())).toBe(0)
     expect(autoPurge(full, paths())).toBeGreaterThan(0)
     expect(undoStates(sys, paths())).toEqual([])
@@ -96,7 +122,9 @@ describe('reset', () => {
     expect(states()).toEqual(before)
     const outcomes = new Set<string>()
     for (let n = 1; n <= total; n += 1) {
-      expect(() => resetStorage(crashingSys(n).sys, paths(), { keep: ['/etc/config/network'] })).toThrow(/simulated crash/)
+      expect(() =>
+        resetStorage(crashingSys(n).sys, paths(), { keep: ['/etc/config/network'] }),
+      ).toThrow(/simulated crash/)
       recoverStorage(sys, paths())
       const now = states()
       if (now.length === before.length) {

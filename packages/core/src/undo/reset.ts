@@ -39,19 +39,50 @@ export interface ResetResult {
   undoState: string | null
 }
 
-export function resetStorage(sys: Sys, paths: StoragePaths, options: ResetOptions = {}): ResetResult {
+export function resetStorage(
+  sys: Sys,
+  paths: StoragePaths,
+  options: ResetOptions = {},
+): ResetResult {
   recoverStorage(sys, paths)
   const keep = (options.keep ?? []).map((p) => normalizeMergedPath(p, 'reset'))
-  if (keep.includes(ROOT)) throw new OverlayError('EINVAL', 'reset', ROOT, 'keeping / keeps everything: name the paths to keep')
+  if (keep.includes(ROOT))
+    throw new OverlayError(
+      'EINVAL',
+      'reset',
+      ROOT,
+      'keeping / keeps everything: name the paths to keep',
+    )
   const kept = keep.filter((p) => sys.lstat(`${paths.upper}${p}`) !== undefined)
   const notInStorage = keep.filter((p) => !kept.includes(p))
-  const goes = options.base === undefined ? null : listChanges({ sys, paths, base: options.base }).filter((c) => !kept.some((k) => isWithin(c.path, k)))
-  const frees = Math.max(0, treeBytes(sys, paths.upper) - kept.reduce((n, p) => n + treeBytes(sys, `${paths.upper}${p}`), 0))
-  const result: ResetResult = { dryRun: options.dryRun === true, kept, notInStorage, goes, frees, undoState: null }
+  const goes =
+    options.base === undefined
+      ? null
+      : listChanges({ sys, paths, base: options.base }).filter(
+          (c) => !kept.some((k) => isWithin(c.path, k)),
+        )
+  const frees = Math.max(
+    0,
+    treeBytes(sys, paths.upper) -
+      kept.reduce((n, p) => n + treeBytes(sys, `${paths.upper}${p}`), 0),
+  )
+  const result: ResetResult = {
+    dryRun: options.dryRun === true,
+    kept,
+    notInStorage,
+    goes,
+    frees,
+    undoState: null,
+  }
   if (options.dryRun === true) return result
   const incoming = `${paths.staging}/${RESET_NEW}`
   buildNewUpper(sys, paths, incoming, kept)
-  const swap: Swap = { op: 'reset', incoming: RESET_NEW, aside: `${UNDO_PREFIX}${options.now ?? Date.now()}`, time: Date.now() }
+  const swap: Swap = {
+    op: 'reset',
+    incoming: RESET_NEW,
+    aside: `${UNDO_PREFIX}${options.now ?? Date.now()}`,
+    time: Date.now(),
+  }
   runSwap(sys, paths, swap)
   return { ...result, undoState: swap.aside }
 }
@@ -73,7 +104,8 @@ function buildNewUpper(sys: Sys, paths: StoragePaths, dest: string, kept: string
       sys.mkdir(`${dest}${rel}`, 0o700)
       copyMeta(sys, `${paths.upper}${rel}`, stat, `${dest}${rel}`, false)
     }
-    if (sys.lstat(`${dest}${path}`) === undefined) copyStorageTree(sys, `${paths.upper}${path}`, `${dest}${path}`)
+    if (sys.lstat(`${dest}${path}`) === undefined)
+      copyStorageTree(sys, `${paths.upper}${path}`, `${dest}${path}`)
   }
   fixParentTimes(sys, paths, dest, kept)
   syncDir(sys, dest)
@@ -83,11 +115,13 @@ function buildNewUpper(sys: Sys, paths: StoragePaths, dest: string, kept: string
 function fixParentTimes(sys: Sys, paths: StoragePaths, dest: string, kept: string[]): void {
   const parents = new Set<string>()
   for (const path of kept) {
-    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) parents.add(path.slice(0, i))
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1))
+      parents.add(path.slice(0, i))
   }
   for (const rel of [...parents, ''].sort((a, b) => b.length - a.length)) {
     const stat = sys.lstat(`${paths.upper}${rel}`)
-    if (stat !== undefined && sys.lstat(`${dest}${rel}`) !== undefined) sys.lutimes(`${dest}${rel}`, stat.atimeMs, stat.mtimeMs)
+    if (stat !== undefined && sys.lstat(`${dest}${rel}`) !== undefined)
+      sys.lutimes(`${dest}${rel}`, stat.atimeMs, stat.mtimeMs)
   }
 }
 
@@ -123,9 +157,19 @@ export function undoReset(sys: Sys, paths: StoragePaths, now = Date.now()): Undo
   recoverStorage(sys, paths)
   const [latest] = undoStates(sys, paths)
   if (latest === undefined) {
-    throw new OverlayError('ENOENT', 'reset --undo', paths.root, 'nothing to undo: no reset since the last purge')
+    throw new OverlayError(
+      'ENOENT',
+      'reset --undo',
+      paths.root,
+      'nothing to undo: no reset since the last purge',
+    )
   }
-  const swap: Swap = { op: 'undo', incoming: latest, aside: `${UNDO_PREFIX}${Math.max(now, Number(latest.slice(UNDO_PREFIX.length)) + 1)}`, time: now }
+  const swap: Swap = {
+    op: 'undo',
+    incoming: latest,
+    aside: `${UNDO_PREFIX}${Math.max(now, Number(latest.slice(UNDO_PREFIX.length)) + 1)}`,
+    time: now,
+  }
   runSwap(sys, paths, swap)
   return { restored: latest, undoState: swap.aside }
 }

@@ -11,7 +11,10 @@ describe('revert', () => {
   let t: TestStorage
   const sys = createNodeSys()
   const ctx = () => openStorageContext(sys, t.storage, t.base)
-  const states = () => listChanges({ sys, paths: storagePaths(t.storage), base: t.base }).map((c) => `${c.path} ${c.state}`)
+  const states = () =>
+    listChanges({ sys, paths: storagePaths(t.storage), base: t.base }).map(
+      (c) => `${c.path} ${c.state}`,
+    )
   beforeEach(() => {
     t = makeTestStorage()
     t.baseFile('etc/hosts', 'base\n')
@@ -54,7 +57,9 @@ describe('revert', () => {
   it('refuses an added path without --added, and changes nothing when one path is bad', () => {
     t.upperFile('etc/new.conf', 'x\n')
     t.upperFile('etc/hosts', 'changed\n')
-    expect(() => planRevert(ctx(), ['/etc/new.conf'])).toThrow(/EPERM: exists only in storage \(added\): give --added/)
+    expect(() => planRevert(ctx(), ['/etc/new.conf'])).toThrow(
+      /EPERM: exists only in storage \(added\): give --added/,
+    )
     expect(() => revertPaths(ctx(), ['/etc/hosts', '/etc/missing'])).toThrow(/ENOENT/)
     expect(() => revertPaths(ctx(), ['/etc/../x'])).toThrow(/EINVAL/)
     expect(readFileSync(`${t.upper}/etc/hosts`, 'utf8')).toBe('changed\n')

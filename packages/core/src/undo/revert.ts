@@ -37,7 +37,11 @@ interface Target {
 }
 
 /** Checks every path and says what reverting it will do; throws (changing nothing) on bad input. */
-export function planRevert(ctx: OverlayContext, inputs: string[], options: RevertOptions = {}): RevertStep[] {
+export function planRevert(
+  ctx: OverlayContext,
+  inputs: string[],
+  options: RevertOptions = {},
+): RevertStep[] {
   if (inputs.length === 0) throw new OverlayError('EINVAL', 'revert', '', 'no path given')
   return inputs.map((input) => {
     const path = normalizeMergedPath(input, 'revert')
@@ -50,12 +54,23 @@ function targetOf(ctx: OverlayContext, path: string): Target {
   const stat = ctx.sys.lstat(real)
   if (path === ROOT) {
     const baseStat = ctx.sys.lstat(ctx.layers.baseRoot)
-    return { path, real, stat, base: baseStat === undefined ? undefined : { real: ctx.layers.baseRoot, stat: baseStat } }
+    return {
+      path,
+      real,
+      stat,
+      base: baseStat === undefined ? undefined : { real: ctx.layers.baseRoot, stat: baseStat },
+    }
   }
   const parent = ctx.layers.dir(parentOf(path))
   const baseReal = parent?.base == null ? null : `${parent.base}/${nameOf(path)}`
   const baseStat = baseReal === null ? undefined : ctx.sys.lstat(baseReal)
-  return { path, real, stat, base: baseReal !== null && baseStat !== undefined ? { real: baseReal, stat: baseStat } : undefined }
+  return {
+    path,
+    real,
+    stat,
+    base:
+      baseReal !== null && baseStat !== undefined ? { real: baseReal, stat: baseStat } : undefined,
+  }
 }
 
 function actionFor(ctx: OverlayContext, t: Target, options: RevertOptions): RevertAction {
@@ -66,14 +81,24 @@ function actionFor(ctx: OverlayContext, t: Target, options: RevertOptions): Reve
   if (isWhiteoutStat(t.stat)) return 'undelete'
   if (t.base === undefined) {
     if (options.added === true) return 'remove'
-    throw new OverlayError('EPERM', 'revert', t.path, 'exists only in storage (added): give --added to remove it')
+    throw new OverlayError(
+      'EPERM',
+      'revert',
+      t.path,
+      'exists only in storage (added): give --added to remove it',
+    )
   }
-  if (isDir(t.stat.mode) && isDir(t.base.stat.mode) && (t.path === ROOT || options.added !== true)) return 'tree'
+  if (isDir(t.stat.mode) && isDir(t.base.stat.mode) && (t.path === ROOT || options.added !== true))
+    return 'tree'
   return 'restore'
 }
 
 /** Applies a plan made by planRevert. Returns how many storage entries went. */
-export function applyRevert(ctx: OverlayContext, steps: RevertStep[], options: RevertOptions = {}): number {
+export function applyRevert(
+  ctx: OverlayContext,
+  steps: RevertStep[],
+  options: RevertOptions = {},
+): number {
   let removed = 0
   for (const step of steps) {
     const t = targetOf(ctx, step.path)
@@ -95,8 +120,13 @@ function pruneParents(ctx: OverlayContext, path: string): void {
     const real = ctx.layers.upperPathOf(dir)
     const stat = sys.lstat(real)
     const t = targetOf(ctx, dir)
-    if (stat === undefined || !isDir(stat.mode) || t.base === undefined || !isDir(t.base.stat.mode)) return
-    if (sys.readdir(real).length > 0 || sys.listXattr(real).some((n) => n.startsWith('trusted.overlay.'))) return
+    if (stat === undefined || !isDir(stat.mode) || t.base === undefined || !isDir(t.base.stat.mode))
+      return
+    if (
+      sys.readdir(real).length > 0 ||
+      sys.listXattr(real).some((n) => n.startsWith('trusted.overlay.'))
+    )
+      return
     if (metadataChanges(sys, { real, stat }, t.base, false).length > 0) return
     sys.rmdir(real)
     ctx.layers.invalidate(dir)
@@ -126,7 +156,13 @@ function applyStep(ctx: OverlayContext, action: RevertAction, t: Target, added: 
 }
 
 /** Reverts a storage directory over a base directory entry by entry; keeps storage-only entries unless `added`. */
-function revertTree(ctx: OverlayContext, real: string, base: { real: string; stat: FileStat }, added: boolean, isRoot: boolean): number {
+function revertTree(
+  ctx: OverlayContext,
+  real: string,
+  base: { real: string; stat: FileStat },
+  added: boolean,
+  isRoot: boolean,
+): number {
   const { sys } = ctx
   let removed = 0
   for (const name of sys.readdir(real)) {
@@ -155,7 +191,8 @@ function revertTree(ctx: OverlayContext, real: string, base: { real: string; sta
     return removed + 1
   }
   // Storage-only entries stay in it: the directory itself takes the base's metadata back.
-  for (const name of sys.listXattr(real)) if (!name.startsWith('trusted.overlay.')) sys.removeXattr(real, name)
+  for (const name of sys.listXattr(real))
+    if (!name.startsWith('trusted.overlay.')) sys.removeXattr(real, name)
   copyMeta(sys, base.real, base.stat, real, false)
   return removed
 }
@@ -165,7 +202,11 @@ function assertNever(x: never): never {
 }
 
 /** planRevert + applyRevert. */
-export function revertPaths(ctx: OverlayContext, inputs: string[], options: RevertOptions = {}): RevertStep[] {
+export function revertPaths(
+  ctx: OverlayContext,
+  inputs: string[],
+  options: RevertOptions = {},
+): RevertStep[] {
   const steps = planRevert(ctx, inputs, options)
   applyRevert(ctx, steps, options)
   return steps

@@ -30,7 +30,13 @@ export function copyStorageTree(sys: Sys, src: string, dest: string): void {
 }
 
 /** Gives `dest` the owner, mode, xattrs and times of `src` (private overlay xattrs optional). */
-export function copyMeta(sys: Sys, src: string, stat: FileStat, dest: string, withPrivate: boolean): void {
+export function copyMeta(
+  sys: Sys,
+  src: string,
+  stat: FileStat,
+  dest: string,
+  withPrivate: boolean,
+): void {
   sys.lchown(dest, stat.uid, stat.gid)
   if (!isSymlink(stat.mode)) sys.chmod(dest, stat.mode & 0o7777)
   for (const name of sys.listXattr(src)) {
