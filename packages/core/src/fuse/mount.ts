@@ -31,9 +31,11 @@ export interface MountedOverlay {
  * Mount options: allow_other + default_permissions serve every user of the device with normal
  * permission checks; auto_cache keeps re-reads in the page cache and drops them when a file's
  * size or mtime changed (after a revert or reset). use_ino, big_writes and atomic_o_trunc are
- * libfuse options fuse-native does not expose; they travel in the fsname option string.
+ * libfuse options fuse-native does not expose; they travel in the fsname option string. So do
+ * dev and suid: a FUSE mount is nodev,nosuid unless asked, and a root filesystem (or any base
+ * with device nodes or set-user-ID programs) must work as on the base, as kernel overlayfs does.
  */
-const FSNAME = 'layerdeck,use_ino,big_writes,atomic_o_trunc'
+const FSNAME = 'layerdeck,use_ino,big_writes,atomic_o_trunc,dev,suid'
 
 export async function mountOverlay(options: MountOptions): Promise<MountedOverlay> {
   checkFuseAvailable()

@@ -53,11 +53,33 @@ function mknodArgs(mode: number, rdev: number): string[] {
       return ['c', String(major), String(minor)]
     case S_IFBLK:
       return ['b', String(major), String(minor)]
-    case S_IFSOCK:
-      throw Object.assign(new Error('ENOTSUP: sockets cannot be created by mknod'), { code: 'ENOTSUP' })
     default:
       throw Object.assign(new Error('EINVAL: mknod of an unknown file type'), { code: 'EINVAL' })
   }
+}
+
+/**
+ * A socket node, as bind(2) leaves one: a helper process binds it and exits without closing, so
+ * the node stays (mknod(1) cannot make sockets). Programs bind to the mount's own inode, so the
+ * node in storage only has to exist. Bound from its directory: sun_path holds 107 bytes.
+ */
+function makeSocket(path: string, mode: number): void {
+  const slash = path.lastIndexOf('/')
+  const script =
+    "require('net').createServer().on('error', (e) => { process.stderr.write(String(e.code)); process.exit(1) })" +
+    '.listen(process.argv[1], () => process.exit(0))'
+  try {
+    execFileSync(process.execPath, ['-e', script, `./${path.slice(slash + 1)}`], {
+      cwd: path.slice(0, slash) || '/',
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+  } catch (err) {
+    const raw = (err as { stderr?: Buffer | string }).stderr
+    const reported = raw === undefined ? '' : raw.toString().trim()
+    const code = reported === 'EADDRINUSE' ? 'EEXIST' : /^E[A-Z]+$/.test(reported) ? reported : 'EIO'
+    throw Object.assign(new Error(`${code}: cannot create a socket, mknod '${path}'`), { code, syscall: 'mknod', path })
+  }
+  fs.chmodSync(path, mode & 0o7777)
 }
 
 export function createNodeSys(): Sys {
@@ -98,6 +120,10 @@ export function createNodeSys(): Sys {
     lutimes: (path, atimeMs, mtimeMs) => fs.lutimesSync(path, atimeMs / 1000, mtimeMs / 1000),
     truncate: (path, length) => fs.truncateSync(path, length),
     mknod: (path, mode, rdev) => {
+      if ((mode & S_IFMT) === S_IFSOCK) {
+        makeSocket(path, mode)
+        return
+      }
       try {
         execFileSync('mknod', ['-m', (mode & 0o7777).toString(8), path, ...mknodArgs(mode, rdev)], {
           stdio: ['ignore', 'ignore', 'pipe'],
