@@ -57,6 +57,19 @@ describe('revert', () => {
     expect(mount!.child.exitCode).toBeNull()
   })
 
+  it('refuses to touch the storage directly when the daemon runs but does not answer', async () => {
+    await shOk(`mv ${storage}/work/layerdeck/control.sock ${tmp.path}/sock.aside`)
+    try {
+      const r = await sh(
+        `${LAYERDECK_BIN} revert --storage ${storage} --base ${base} /etc/hosts --yes`,
+      )
+      expect(r.stderr).toMatch(/serves this storage at .* but its control socket does not answer/)
+      expect(await shOk(`cat ${mnt}/etc/hosts`)).toBe('changed\n')
+    } finally {
+      await shOk(`mv ${tmp.path}/sock.aside ${storage}/work/layerdeck/control.sock`)
+    }
+  })
+
   it('reverts a subtree, keeping storage-only files unless --added', async () => {
     await layerdeck(`revert --storage ${storage} /etc/net --yes`)
     expect(await shOk(`ls ${mnt}/etc/net; cat ${mnt}/etc/net/a`)).toBe('a\nb\nnew\na\n')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { storagePaths } from '../engine/storageFormat.ts'
 import { findKernelMount, toOverlayPath } from './locate.ts'
+import { socketPath } from './protocol.ts'
 
 describe('toOverlayPath', () => {
   it('takes overlay paths as they are and strips the mount point', () => {
@@ -49,5 +50,13 @@ describe('findKernelMount', () => {
       lowerdirs: ['/a', '/b'],
     })
     expect(findKernelMount(storagePaths('/elsewhere'), info)).toBeUndefined()
+  })
+})
+
+describe('socketPath', () => {
+  it('lives in the storage, or in /run/layerdeck when the path is too long for a unix socket', () => {
+    expect(socketPath(storagePaths('/overlay'))).toBe('/overlay/work/layerdeck/control.sock')
+    const long = `/data/${'x'.repeat(120)}`
+    expect(socketPath(storagePaths(long))).toMatch(/^\/run\/layerdeck\/[0-9a-f]{16}\.sock$/)
   })
 })

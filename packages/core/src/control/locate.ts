@@ -94,8 +94,36 @@ export async function locateStorage(storage: string, base?: string): Promise<Sto
     }
   }
   const record = readMountRecord(paths)
+  if (record !== undefined && daemonSeemsAlive(record)) {
+    throw new OverlayError(
+      'EBUSY',
+      'control',
+      paths.root,
+      `layerdeck (pid ${record.pid}) serves this storage at ${record.mountpoint} but its control socket does not answer: ` +
+        'stop that mount first, nothing was changed',
+    )
+  }
   const lastBase = record !== undefined && existsSync(record.base) ? record.base : undefined
   return { paths, mode: 'offline', base: givenBase ?? lastBase, mountpoint: record?.mountpoint }
+}
+
+/** The last mount's process still runs and a FUSE filesystem is still mounted where it mounted. */
+function daemonSeemsAlive(
+  record: MountInfo,
+  mountinfo = readFileSync('/proc/self/mountinfo', 'utf8'),
+): boolean {
+  try {
+    process.kill(record.pid, 0)
+  } catch {
+    return false
+  }
+  return mountinfo.split('\n').some((line) => {
+    const [left, right] = line.split(' - ')
+    return (
+      unescape(left?.split(' ')[4] ?? '') === record.mountpoint &&
+      (right?.startsWith('fuse') ?? false)
+    )
+  })
 }
 
 /**

@@ -5,13 +5,24 @@
  * `{ id, ok: true, result }` or `{ id, ok: false, error: { code, message } }`. `watch` answers
  * once and then streams `{ event }` lines until the client hangs up.
  */
+import { createHash } from 'node:crypto'
 import type { ChangeEvent } from '../engine/events.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 
 export const SOCKET_NAME = 'control.sock'
 export const MOUNT_RECORD_NAME = 'mount.json'
 
-export const socketPath = (paths: StoragePaths): string => `${paths.staging}/${SOCKET_NAME}`
+/** A unix socket path holds at most 107 bytes (sun_path). */
+const SUN_PATH_MAX = 107
+/** Where the socket goes when the storage's own path is too long for one. */
+export const SOCKET_FALLBACK_DIR = '/run/layerdeck'
+
+/** work/layerdeck/control.sock, or /run/layerdeck/<hash of the storage>.sock when that is too long. */
+export function socketPath(paths: StoragePaths): string {
+  const own = `${paths.staging}/${SOCKET_NAME}`
+  if (Buffer.byteLength(own) <= SUN_PATH_MAX) return own
+  return `${SOCKET_FALLBACK_DIR}/${createHash('sha256').update(paths.root).digest('hex').slice(0, 16)}.sock`
+}
 export const mountRecordPath = (paths: StoragePaths): string =>
   `${paths.staging}/${MOUNT_RECORD_NAME}`
 

@@ -4,7 +4,8 @@
  * so commands on the storage know its base and mount point, and purges the reset undo state when
  * the storage needs the space.
  */
-import { chmodSync, unlinkSync } from 'node:fs'
+import { chmodSync, mkdirSync, unlinkSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { createServer, type Socket } from 'node:net'
 import type { ChangeEvent } from '../engine/events.ts'
 import type { Overlay } from '../engine/Overlay.ts'
@@ -89,6 +90,7 @@ async function listenFresh(
       code: 'EBUSY',
     })
   }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   try {
     unlinkSync(path)
   } catch {
