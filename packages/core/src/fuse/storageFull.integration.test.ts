@@ -16,6 +16,7 @@ import {
 const BASE = `
 head -c $((16 << 20)) /dev/urandom > big
 printf 'abc' > small
+mkdir tree && for i in 1 2 3; do head -c $((3 << 20)) /dev/urandom > tree/part$i; done
 `
 
 /** Mounts the overlay with its storage on a fresh 8 MiB tmpfs; unmounts the tmpfs afterwards. */
@@ -147,6 +148,36 @@ print(json.dumps(out))
         rewrite: 'ok',
         keep: 'new content',
         stagedAfter: [],
+      })
+    })
+  })
+
+  it('fails the rename of a base directory that cannot fit with ENOSPC and leaves it whole', async () => {
+    await onFullableOverlay(async ({ mnt, storage }) => {
+      const r = await pyJson(
+        `${STORAGE_STATE(storage)}
+out = {}
+out['rename'] = attempt(os.rename, 'tree', 'moved')
+out['tree'] = sorted(os.listdir('tree'))
+out['sizes'] = [os.stat('tree/' + n).st_size for n in sorted(os.listdir('tree'))]
+out['moved'] = os.path.exists('moved')
+out['staged'] = staged()
+out['usedLittle'] = used() < (1 << 20)
+out['smallRename'] = attempt(os.rename, 'small', 'small2')
+out['small2'] = slurp('small2')
+print(json.dumps(out))
+`,
+        { cwd: mnt },
+      )
+      expect(r).toEqual({
+        rename: 'ENOSPC',
+        tree: ['part1', 'part2', 'part3'],
+        sizes: [3 << 20, 3 << 20, 3 << 20],
+        moved: false,
+        staged: [],
+        usedLittle: true,
+        smallRename: 'ok',
+        small2: 'abc',
       })
     })
   })
