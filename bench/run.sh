@@ -4,7 +4,7 @@
 # and LayerDeck, interleaved (each repetition runs every workload on each system in turn).
 # Prints one table of medians and writes it to bench/results/<date>.md. See bench/README.md.
 #
-# Usage: bench/run.sh [--reps N] [--quick] [--only SYSTEM,...] [--rebuild]
+# Usage: bench/run.sh [--reps N] [--quick] [--only SYSTEM,...] [--workloads ID,...] [--rebuild]
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -28,17 +28,18 @@ source "$REPO/bench/lib/report.sh"
 
 usage() {
   cat <<EOF
-Usage: bench/run.sh [--reps N] [--quick] [--only SYSTEM,...] [--rebuild]
+Usage: bench/run.sh [--reps N] [--quick] [--only SYSTEM,...] [--workloads ID,...] [--rebuild]
   --reps N       repetitions (default 5; 1 with --quick); the table shows medians
   --quick        small fixtures and 1 repetition: a smoke run of a minute or two
   --only LIST    comma-separated systems from: ${ALL_SYSTEMS[*]} (raw always runs: it is the reference)
+  --workloads L  comma-separated workloads from: ${WORKLOADS[*]}
   --rebuild      rebuild the fixtures even if a matching set exists
 Bench data lives in \$LAYERDECK_BENCH_DIR (default /var/tmp/layerdeck-bench). Needs root.
 EOF
 }
 
 parse_args() {
-  REPS='' QUICK=0 ONLY='' REBUILD=0
+  REPS='' QUICK=0 ONLY='' ONLY_WL='' REBUILD=0
   while (($# > 0)); do
     case $1 in
       --reps) REPS=${2:-}; shift ;;
@@ -46,6 +47,8 @@ parse_args() {
       --quick) QUICK=1 ;;
       --only) ONLY=${2:-}; shift ;;
       --only=*) ONLY=${1#--only=} ;;
+      --workloads) ONLY_WL=${2:-}; shift ;;
+      --workloads=*) ONLY_WL=${1#--workloads=} ;;
       --rebuild) REBUILD=1 ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument: $1" ;;
@@ -62,6 +65,14 @@ parse_args() {
   for sys in ${ONLY//,/ }; do
     [[ " ${ALL_SYSTEMS[*]} " == *" $sys "* ]] || die "unknown system '$sys' (known: ${ALL_SYSTEMS[*]})"
   done
+  local wl selected=()
+  for wl in ${ONLY_WL//,/ }; do
+    [[ " ${WORKLOADS[*]} " == *" $wl "* ]] || die "unknown workload '$wl' (known: ${WORKLOADS[*]})"
+  done
+  for wl in "${WORKLOADS[@]}"; do
+    if [[ -z $ONLY_WL || ",$ONLY_WL," == *",$wl,"* ]]; then selected+=("$wl"); fi
+  done
+  WORKLOADS=("${selected[@]}")
 }
 
 has_system() { [[ " ${SYSTEMS[*]} " == *" $1 "* ]]; }

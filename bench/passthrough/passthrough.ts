@@ -35,8 +35,8 @@ const ERRNO = constants.errno as Record<string, number>
 const EIO = ERRNO.EIO ?? 5
 const ENODATA = ERRNO.ENODATA ?? 61
 
-/** Same option string as LayerDeck (use_ino, big_writes, atomic_o_trunc travel in fsname). */
-const FSNAME = 'passthrough,use_ino,big_writes,atomic_o_trunc'
+/** Same option string as LayerDeck (use_ino, big_writes, atomic_o_trunc, dev, suid travel in fsname). */
+const FSNAME = 'passthrough,use_ino,big_writes,atomic_o_trunc,dev,suid'
 const O_CREAT_EXCL_RDWR = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_RDWR
 
 function errnoOf(err: unknown): number {
@@ -100,6 +100,29 @@ function lstat(real: string): object {
   return statOf(s)
 }
 
+/**
+ * Names with each entry's attributes, as LayerDeck's adapter does: libfuse then hands the kernel
+ * the type and inode of every entry, so `find` needs no lookup per entry.
+ */
+function readdir(dir: string, isRoot: boolean, cb: Done): void {
+  const names = ['.', '..']
+  const stats: object[] = []
+  try {
+    const self = lstat(dir)
+    stats.push(self, isRoot ? self : lstat(`${dir}/..`))
+    for (const name of fs.readdirSync(dir)) {
+      const s = fs.lstatSync(`${dir}/${name}`, { throwIfNoEntry: false })
+      if (s === undefined) continue // removed since readdir
+      names.push(name)
+      stats.push(statOf(s))
+    }
+  } catch (err) {
+    cb(errnoOf(err))
+    return
+  }
+  cb(0, names, stats)
+}
+
 function statfsOf(real: string): object {
   const s = fs.statfsSync(real)
   let { bsize, blocks, bfree, bavail } = s
@@ -133,7 +156,7 @@ function dataOps(r: (path: string) => string): object {
     statfs: (path: string, cb: Done) => answer(cb, () => statfsOf(r(path))),
     getattr: (path: string, cb: Done) => answer(cb, () => lstat(r(path))),
     fgetattr: (_path: string, fd: number, cb: Done) => answer(cb, () => statOf(fs.fstatSync(fd))),
-    readdir: (path: string, cb: Done) => answer(cb, () => ['.', '..', ...fs.readdirSync(r(path))]),
+    readdir: (path: string, cb: Done) => readdir(r(path), path === '/', cb),
     readlink: (path: string, cb: Done) => answer(cb, () => fs.readlinkSync(r(path))),
     open: (path: string, flags: number, cb: Done) => answer(cb, () => fs.openSync(r(path), flags)),
     create: (path: string, mode: number, cb: Done) =>
@@ -142,7 +165,6 @@ function dataOps(r: (path: string) => string): object {
       io(cb, () => fs.readSync(fd, buf, 0, len, pos)),
     write: (_p: string, fd: number, buf: Buffer, len: number, pos: number, cb: IoDone) =>
       io(cb, () => fs.writeSync(fd, buf, 0, len, pos)),
-    flush: (_path: string, _fd: number, cb: Done) => cb(0),
     fsync: (_path: string, datasync: number, fd: number, cb: Done) =>
       answer(cb, () => (datasync !== 0 ? fs.fdatasyncSync(fd) : fs.fsyncSync(fd))),
     release: (_path: string, fd: number, cb: Done) => answer(cb, () => fs.closeSync(fd)),
