@@ -66,9 +66,11 @@ export function syncDir(sys: Sys, path: string): void {
   }
 }
 
+let asideCounter = 0
+
 /** Moves a tree out of sight in one rename (into work/layerdeck/purge-*), then deletes it. */
 export function removeAside(sys: Sys, paths: StoragePaths, real: string, tag: string): void {
-  const aside = `${paths.staging}/purge-${tag}-${process.pid}-${Date.now()}`
+  const aside = `${paths.staging}/purge-${tag}-${process.pid}-${Date.now()}-${(asideCounter += 1)}`
   sys.rename(real, aside)
   removeTree(sys, aside)
 }
