@@ -4,6 +4,7 @@
  */
 import type { FuseOps, FuseStat, FuseStatfs } from 'fuse-native'
 import type { Attr } from '../engine/attr.ts'
+import { isDir } from '../engine/fileMode.ts'
 import type { Overlay } from '../engine/Overlay.ts'
 import type { FsStats } from '../engine/sys.ts'
 import { toFuseError } from './errno.ts'
@@ -40,6 +41,21 @@ export function toFuseStatfs(s: FsStats): FuseStatfs {
   const files = Math.min(s.files, 0xffffffff)
   const ffree = Math.min(s.ffree, 0xffffffff)
   return { bsize, frsize: bsize, blocks, bfree, bavail, files, ffree, favail: ffree, fsid: 0, flag: 0, namemax: 255 }
+}
+
+/** The name libfuse 2 gives an open file it was asked to unlink (unlinked at release). */
+const HIDDEN_NAME = /\/\.fuse_hidden[0-9a-f]{16}$/
+
+/**
+ * libfuse 2 "unlinks" an open file (rm, or a rename over it) by renaming it to .fuse_hidden*.
+ * An open base file is only read through its handles, which keep their base fd: it is simply
+ * removed (whited out) rather than copied up, which could fail for want of space. The unlink of
+ * the hidden name at release then finds nothing, which libfuse ignores.
+ */
+function renameOrHide(overlay: Overlay, from: string, to: string): void {
+  const entry = HIDDEN_NAME.test(to) ? overlay.ctx.layers.resolve(from) : undefined
+  if (entry?.layer === 'base' && !isDir(entry.stat.mode)) overlay.unlink(from)
+  else overlay.rename(from, to)
 }
 
 export function createFuseOps(overlay: Overlay, log: (err: unknown) => void): FuseOps {
@@ -101,7 +117,7 @@ export function createFuseOps(overlay: Overlay, log: (err: unknown) => void): Fu
     mknod: (path, mode, dev, cb) => run(cb, () => overlay.mknod(path, mode, dev)),
     symlink: (target, path, cb) => run(cb, () => overlay.symlink(target, path)),
     link: (from, to, cb) => run(cb, () => overlay.link(from, to)),
-    rename: (from, to, cb) => run(cb, () => overlay.rename(from, to)),
+    rename: (from, to, cb) => run(cb, () => renameOrHide(overlay, from, to)),
     chmod: (path, mode, cb) => run(cb, () => overlay.chmod(path, mode)),
     chown: (path, uid, gid, cb) => run(cb, () => overlay.chown(path, uid, gid)),
     utimens: (path, atime, mtime, cb) => run(cb, () => overlay.utimens(path, atime, mtime)),

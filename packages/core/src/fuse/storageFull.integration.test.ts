@@ -181,4 +181,39 @@ print(json.dumps(out))
       })
     })
   })
+
+  it('removes and replaces base files that are open without copying them up', async () => {
+    await onFullableOverlay(async ({ mnt, base, storage }) => {
+      const r = await pyJson(
+        `${STORAGE_STATE(storage)}
+import hashlib
+def digest(data): return hashlib.sha256(data).hexdigest()
+out = {}
+fd = os.open('big', os.O_RDONLY)
+out['rm'] = attempt(os.unlink, 'big')
+out['gone'] = 'big' not in os.listdir('.')
+out['stillReads'] = digest(os.pread(fd, 32 << 20, 0)) == digest(open('${base}/big', 'rb').read())
+os.close(fd)
+fd = os.open('small', os.O_RDONLY)
+put('small.new', 'upgraded')
+out['replace'] = attempt(os.rename, 'small.new', 'small')
+out['oldReads'] = os.pread(fd, 100, 0).decode()
+os.close(fd)
+out['small'] = slurp('small')
+out['usedLittle'] = used() < (1 << 20)
+print(json.dumps(out))
+`,
+        { cwd: mnt },
+      )
+      expect(r).toEqual({
+        rm: 'ok',
+        gone: true,
+        stillReads: true,
+        replace: 'ok',
+        oldReads: 'abc',
+        small: 'upgraded',
+        usedLittle: true,
+      })
+    })
+  })
 })
