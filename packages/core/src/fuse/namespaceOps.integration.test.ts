@@ -232,10 +232,21 @@ print(json.dumps(out))
   })
 
   it('takes names of 255 bytes and long paths, and refuses 256-byte names', async () => {
-    await onOverlay(async ({ mnt }) => {
-      const r = await pyJson(
-        `
+    const long = 'L'.repeat(255)
+    await withOverlay(
+      `echo base > ${long} && mkdir -p dir/${long} && echo x > dir/${long}/${long}`,
+      async ({ mnt, base }) => {
+        const before = await hashTree(base)
+        const r = await pyJson(
+          `
 out = {}
+long = 'L' * 255
+out['baseLong'] = slurp(long)
+out['copyUpLong'] = attempt(os.chmod, long, 0o600)
+out['unlinkLong'] = attempt(os.unlink, long)
+out['recreateLong'] = attempt(put, long, 'new')
+out['renameDirLong'] = attempt(os.rename, 'dir', 'dir2')
+out['deepLong'] = slurp('dir2/' + long + '/' + long)
 name = 'n' * 251 + '.txt'
 out['len'] = len(name)
 out['create'] = attempt(put, name, 'long')
@@ -253,21 +264,29 @@ out['renameLong'] = attempt(os.rename, name, parts[0] + '/' + name)
 out['moved'] = slurp(parts[0] + '/' + name)
 print(json.dumps(out))
 `,
-        { cwd: mnt },
-      )
-      expect(r).toEqual({
-        len: 255,
-        create: 'ok',
-        read: 'long',
-        listed: true,
-        utf8: 'ok',
-        tooLong: 'ENAMETOOLONG',
-        pathLen: true,
-        makedirs: 'ok',
-        deep: 'deep',
-        renameLong: 'ok',
-        moved: 'long',
-      })
-    })
+          { cwd: mnt },
+        )
+        expect(r).toEqual({
+          baseLong: 'base\n',
+          copyUpLong: 'ok',
+          unlinkLong: 'ok',
+          recreateLong: 'ok',
+          renameDirLong: 'ok',
+          deepLong: 'x\n',
+          len: 255,
+          create: 'ok',
+          read: 'long',
+          listed: true,
+          utf8: 'ok',
+          tooLong: 'ENAMETOOLONG',
+          pathLen: true,
+          makedirs: 'ok',
+          deep: 'deep',
+          renameLong: 'ok',
+          moved: 'long',
+        })
+        expect(await hashTree(base)).toBe(before)
+      },
+    )
   })
 })
