@@ -192,10 +192,11 @@ print(json.dumps(out))
       await onOverlay(async ({ mnt, base }) => {
         const seek = (p: string): string =>
           `[os.lseek(os.open('${p}', os.O_RDONLY), 0, w) for w in (os.SEEK_DATA, os.SEEK_HOLE)]`
-        const r = await pyJson(
+        const [merged, onBase] = await pyJson<number[][]>(
           `print(json.dumps([${seek(`${mnt}/sparse`)}, ${seek(`${base}/sparse`)}]))`,
         )
-        expect(r[0]).toEqual(r[1])
+        expect(onBase).toEqual([32 << 20, 0])
+        expect(merged).toEqual(onBase)
       })
     },
   )
