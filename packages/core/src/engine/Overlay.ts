@@ -3,7 +3,7 @@
  * operations of a filesystem. Synchronous (it runs on the FUSE thread of Node's event loop) and
  * errno-speaking (it throws OverlayError). Knows nothing of FUSE, HTTP or node:fs.
  */
-import { baseIno, inoOf, toAttr, type Attr } from './attr.ts'
+import { inoOf, toAttr, type Attr } from './attr.ts'
 import type { Caller, OverlayContext } from './context.ts'
 import { copyUp } from './copyUp.ts'
 import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
@@ -67,8 +67,13 @@ export class Overlay {
 
   getattr(path: string): Attr {
     const entry = this.ctx.layers.require(path, 'stat')
-    const { ino, merged } = path === ROOT ? this.#rootIno() : inoOf(this.ctx.layers, entry, nameOf(path))
-    return toAttr(entry.stat, ino, merged || (path === ROOT && isDir(entry.stat.mode)))
+    if (isDir(entry.stat.mode)) {
+      // Directory facts are cached: the inode number comes without another lstat.
+      const info = this.ctx.layers.dir(path)
+      if (info !== undefined) return toAttr(entry.stat, info.ino, info.upper !== null && info.base !== null)
+    }
+    const { ino, merged } = inoOf(this.ctx.layers, entry, nameOf(path))
+    return toAttr(entry.stat, ino, merged)
   }
 
   fgetattr(handleId: number): Attr {
@@ -242,12 +247,6 @@ export class Overlay {
   /** Closes every open file (at unmount). */
   close(): void {
     this.handles.closeAll()
-  }
-
-  /** The root shows the base root's inode number: unique among base inodes (1 may be taken). */
-  #rootIno(): { ino: number; merged: boolean } {
-    const base = this.ctx.sys.lstat(this.ctx.layers.baseRoot || '/')
-    return { ino: base === undefined ? 1 : baseIno(base.ino), merged: true }
   }
 
   #emit(kind: ChangeKind, path: string, to?: string): void {

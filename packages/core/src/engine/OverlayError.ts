@@ -28,7 +28,11 @@ export class OverlayError extends Error {
 
   constructor(code: string, syscall: string, path: string, detail?: string) {
     const description = DESCRIPTIONS[code] ?? code.toLowerCase()
+    // Errno errors are answers, not bugs: skip the stack trace (ENOENT is on the FUSE hot path).
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(`${code}: ${detail ?? description}, ${syscall} '${path}'`)
+    Error.stackTraceLimit = limit
     this.name = 'OverlayError'
     this.code = code
     this.syscall = syscall

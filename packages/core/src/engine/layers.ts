@@ -3,6 +3,7 @@
  * entry, or nothing (absent or whited out). Directory facts (where the directory lives in each
  * layer) are cached: the cost of a lookup is one lstat per layer the parent lives in.
  */
+import { baseIno, storageIno } from './attr.ts'
 import { isDir } from './fileMode.ts'
 import { nameOf, parentOf, ROOT } from './mergedPath.ts'
 import { OverlayError } from './OverlayError.ts'
@@ -22,6 +23,8 @@ export interface DirInfo {
   upper: string | null
   /** Real path of the base directory merged under it, or null (none, or hidden by opacity). */
   base: string | null
+  /** The inode number getattr shows for this directory (see attr.ts). */
+  ino: number
 }
 
 export interface Entry {
@@ -55,11 +58,13 @@ export class Layers {
     return this.lookup(parent, nameOf(path))
   }
 
-  /** Like resolve, but throws ENOENT. */
+  /** Like resolve, but throws ENOENT (or ENOTDIR when a parent is not a directory). */
   require(path: string, syscall: string): Entry {
-    const entry = this.resolve(path)
-    if (entry === undefined) throw new OverlayError(this.#missingCode(path), syscall, path)
-    return entry
+    if (path === ROOT) return this.#rootEntry()
+    const parent = this.dir(parentOf(path))
+    const entry = parent === undefined ? undefined : this.lookup(parent, nameOf(path))
+    if (entry !== undefined) return entry
+    throw new OverlayError(parent === undefined ? this.#missingCode(path) : 'ENOENT', syscall, path)
   }
 
   /** Looks a name up in a merged directory. */
@@ -85,7 +90,8 @@ export class Layers {
     if (cached !== undefined) return cached
     let info: DirInfo | undefined
     if (path === ROOT) {
-      info = { upper: this.storage.upper, base: this.baseRoot === '' ? '' : this.baseRoot }
+      const base = this.baseRoot === '' ? '' : this.baseRoot
+      info = { upper: this.storage.upper, base, ino: baseIno(this.sys.lstat(base || '/')?.ino ?? 1) }
     } else {
       const parent = this.dir(parentOf(path))
       if (parent === undefined) return undefined
@@ -127,16 +133,21 @@ export class Layers {
   }
 
   #dirInfoOf(entry: Entry, parent: DirInfo, name: string): DirInfo {
-    if (entry.layer === 'base') return { upper: null, base: entry.real }
+    if (entry.layer === 'base') return { upper: null, base: entry.real, ino: baseIno(entry.stat.ino) }
     const opaque = isOpaqueValue(this.sys.getXattr(entry.real, OPAQUE_XATTR))
     let base: string | null = null
-    if (!opaque && parent.base !== null) {
-      const redirect = this.sys.getXattr(entry.real, REDIRECT_XATTR)
+    let ino = storageIno(entry.stat.ino)
+    if (parent.base !== null) {
+      // Even an opaque directory keeps the inode number of the base directory it covers.
+      const redirect = opaque ? undefined : this.sys.getXattr(entry.real, REDIRECT_XATTR)
       const candidate = redirect !== undefined ? this.#redirectTarget(redirect, parent.base) : `${parent.base}/${name}`
       const stat = this.sys.lstat(candidate)
-      if (stat !== undefined && isDir(stat.mode)) base = candidate
+      if (stat !== undefined && isDir(stat.mode)) {
+        ino = baseIno(stat.ino)
+        if (!opaque) base = candidate
+      }
     }
-    return { upper: entry.real, base }
+    return { upper: entry.real, base, ino }
   }
 
   /** trusted.overlay.redirect: an absolute path from the base root, or a name in the same parent. */
