@@ -116,7 +116,7 @@ start = time.time() + 0.5
 writer = '''
 import os, sys, time
 i, start = int(sys.argv[1]), float(sys.argv[2])
-while time.time() < start: pass
+time.sleep(max(0, start - time.time()))
 fd = os.open('blocks', os.O_WRONLY)
 os.pwrite(fd, bytes([65 + i]) * 4096, i * 4096)
 os.close(fd)
@@ -141,7 +141,7 @@ start = time.time() + 0.5
 appender = '''
 import os, sys, time
 i, start = int(sys.argv[1]), float(sys.argv[2])
-while time.time() < start: pass
+time.sleep(max(0, start - time.time()))
 fd = os.open('log', os.O_WRONLY | os.O_APPEND)
 for n in range(200): os.write(fd, ('writer-%d line-%03d\\\\n' % (i, n)).encode())
 os.close(fd)
