@@ -7,8 +7,11 @@ import { isPrivateXattr } from './storageFormat.ts'
 
 export const XATTR_CREATE = 1
 export const XATTR_REPLACE = 2
-/** fuse-native hands timestamps over in ms; UTIME_NOW and UTIME_OMIT both arrive as 1073 ms. */
-const UTIME_SPECIAL_MS = 1073
+/** Our fuse-native build marks UTIME_NOW and UTIME_OMIT (patches/fuse-native@2.2.6.patch). */
+export const UTIME_NOW_MS = 2 ** 52 + 1
+export const UTIME_OMIT_MS = 2 ** 52 + 2
+/** The stock binary hands both over as 1073 ms: "now" when both are, "omit" when one is. */
+const STOCK_SPECIAL_MS = 1073
 
 export function chmod(ctx: OverlayContext, path: string, mode: number): void {
   const entry = copyUp(ctx, path, ctx.layers.require(path, 'chmod'))
@@ -28,9 +31,12 @@ function toId(id: number): number {
 export function utimens(ctx: OverlayContext, path: string, atimeMs: number, mtimeMs: number): void {
   const entry = copyUp(ctx, path, ctx.layers.require(path, 'utimens'))
   const now = Date.now()
-  const bothSpecial = atimeMs === UTIME_SPECIAL_MS && mtimeMs === UTIME_SPECIAL_MS
-  const pick = (value: number, current: number): number =>
-    value !== UTIME_SPECIAL_MS ? value : bothSpecial ? now : current
+  const stockNow = atimeMs === STOCK_SPECIAL_MS && mtimeMs === STOCK_SPECIAL_MS
+  const pick = (value: number, current: number): number => {
+    if (value === UTIME_NOW_MS || (stockNow && value === STOCK_SPECIAL_MS)) return now
+    if (value === UTIME_OMIT_MS || value === STOCK_SPECIAL_MS) return current
+    return value
+  }
   ctx.sys.lutimes(entry.real, pick(atimeMs, entry.stat.atimeMs), pick(mtimeMs, entry.stat.mtimeMs))
 }
 
