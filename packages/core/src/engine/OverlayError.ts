@@ -6,6 +6,7 @@ const DESCRIPTIONS: Record<string, string> = {
   ENOTDIR: 'not a directory',
   EISDIR: 'illegal operation on a directory',
   ENOTEMPTY: 'directory not empty',
+  EBUSY: 'resource busy or locked',
   EXDEV: 'cross-device link not permitted',
   EROFS: 'read-only file system',
   EPERM: 'operation not permitted',

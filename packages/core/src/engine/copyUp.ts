@@ -58,8 +58,14 @@ function checkSpace(ctx: OverlayContext, path: string, size: number): void {
   }
 }
 
+/**
+ * Stages the copy and renames it into place. A copy-up changes nothing the user can see, so the
+ * parent directory keeps its timestamps (the kernel does the same).
+ */
 function stageAndRename(ctx: OverlayContext, entry: Entry, upper: string, withData: boolean): void {
   const tmp = ctx.staging.next()
+  const parent = upper.slice(0, upper.lastIndexOf('/'))
+  const parentStat = ctx.sys.lstat(parent)
   try {
     stage(ctx.sys, entry, tmp, withData)
     ctx.sys.rename(tmp, upper)
@@ -67,6 +73,7 @@ function stageAndRename(ctx: OverlayContext, entry: Entry, upper: string, withDa
     ctx.staging.discard(tmp)
     throw err
   }
+  if (parentStat !== undefined) ctx.sys.lutimes(parent, parentStat.atimeMs, parentStat.mtimeMs)
 }
 
 /** Builds a copy of a base entry at `tmp` (data, owner, mode, xattrs, times; fsynced). */

@@ -100,4 +100,24 @@ describe('storage format equivalence with kernel overlayfs', () => {
     // Only changed entries are in storage: an untouched base file is not copied up.
     expect((await sh(`test -e ${upper}/usr/lib/libx.so.1`)).code).toBe(1)
   })
+
+  it('keeps the parent directory timestamps on copy-up, as the kernel does', async () => {
+    await shOk(`touch -d '2001-02-03 04:05:06' ${dirs.base}/usr/lib/deep/er ${dirs.base}/usr/lib/deep`)
+    const change = `printf 'x' >> ${dirs.mnt}/usr/lib/deep/er/file && stat -c %Y ${dirs.mnt}/usr/lib/deep ${dirs.mnt}/usr/lib/deep/er`
+    const mount = await startMount({ base: dirs.base, storage: dirs.storage, mountpoint: dirs.mnt })
+    let ours: string
+    try {
+      ours = await shOk(change)
+    } finally {
+      await mount.stop()
+    }
+    await shOk(`rm -rf ${dirs.storage} && mkdir ${dirs.storage}`)
+    await kernelMount(dirs)
+    try {
+      expect(ours).toBe(await shOk(change))
+      expect(ours).toBe(`${Date.UTC(2001, 1, 3, 4, 5, 6) / 1000}\n`.repeat(2))
+    } finally {
+      await shOk(`umount ${dirs.mnt}`)
+    }
+  })
 })
