@@ -15,8 +15,7 @@ import { registerBootStatus } from './commands/initScriptStatus.ts'
 export function createProgram(): Command {
   const program = new Command('layerdeck')
     .description('LayerDeck: a read-only base and a writable storage merged into one filesystem')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(`layerdeck: ${text.replace(/^error: /, '')}`) })
+    .configureOutput({ outputError: (text, write) => write(oneLine(text, 'layerdeck --help')) })
   registerMount(program)
   registerStatus(program)
   registerDiff(program)
@@ -28,5 +27,13 @@ export function createProgram(): Command {
   registerRun(program)
   registerInitScript(program)
   registerBootStatus(program)
+  // A usage error is one line that says what is wrong and where to look.
+  for (const command of program.commands) {
+    command.configureOutput({ outputError: (text, write) => write(oneLine(text, `layerdeck ${command.name()} --help`)) })
+  }
   return program
+}
+
+function oneLine(text: string, help: string): string {
+  return `layerdeck: ${text.replace(/^error: /, '').trimEnd()} (see ${help})\n`
 }

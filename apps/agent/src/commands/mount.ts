@@ -19,12 +19,6 @@ export function registerMount(program: Command): void {
       '\nStops and unmounts cleanly on SIGINT or SIGTERM (exit 0).\n' +
         'Example: layerdeck mount --base /rom --storage /overlay /mnt/merged',
     )
-    // A usage error is one line that says what is wrong and where to look.
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (text, write) =>
-        write(`layerdeck: ${text.replace(/^error: /, '').trimEnd()} (see layerdeck mount --help)\n`),
-    })
     .action(async (mountpoint: string, flags: MountFlags) => {
       await runMount(mountpoint, flags)
     })

@@ -9,6 +9,7 @@ import { storagePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { createNodeSys } from '../sys/nodeSys.ts'
 import { startControlServer, type ControlServer } from '../control/server.ts'
+import { recoverRestores } from '../backup/restoreSwap.ts'
 import { prepareForMount } from '../undo/pending.ts'
 import { createFuseOps } from './fuseOps.ts'
 import { loadCallerLookup, loadFuse, MountError } from './loadFuse.ts'
@@ -35,15 +36,23 @@ export interface MountedOverlay {
  * dev and suid: a FUSE mount is nodev,nosuid unless asked, and a root filesystem (or any base
  * with device nodes or set-user-ID programs) must work as on the base, as kernel overlayfs does.
  */
-const FSNAME = 'layerdeck,use_ino,big_writes,atomic_o_trunc,dev,suid'
+const FS_OPTIONS = 'use_ino,big_writes,atomic_o_trunc,dev,suid'
+
+/** The mount's source in /proc/mounts names the storage: "layerdeck:/overlay" (commas escaped). */
+function fsname(storage: string): string {
+  return `layerdeck:${storage.replace(/[\\,]/g, '\\$&')},${FS_OPTIONS}`
+}
 
 export async function mountOverlay(options: MountOptions): Promise<MountedOverlay> {
   checkFuseAvailable()
   const paths = checkMountPaths(options)
   const Fuse = loadFuse()
   const sys = options.sys ?? createNodeSys()
-  // Finish an interrupted reset and apply actions recorded with --at-next-boot (undo/pending.ts).
-  for (const line of prepareForMount(sys, storagePaths(paths.storage), paths.base)) process.stderr.write(`layerdeck: ${line}\n`)
+  // Finish an interrupted restore or reset, apply actions recorded with --at-next-boot.
+  const storage = storagePaths(paths.storage)
+  for (const line of [...recoverRestores(sys, storage), ...prepareForMount(sys, storage, paths.base)]) {
+    process.stderr.write(`layerdeck: ${line}\n`)
+  }
   prepareStorage(sys, paths.storage)
   // The kernel has applied the caller's umask to every mode it sends.
   process.umask(0)
@@ -59,7 +68,7 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
     allowOther: true,
     defaultPermissions: true,
     autoCache: true,
-    fsname: FSNAME,
+    fsname: fsname(paths.storage),
     subtype: 'layerdeck',
   })
   await new Promise<void>((resolve, reject) => {
@@ -114,7 +123,10 @@ function prepareStorage(sys: Sys, storage: string): void {
   try {
     sys.setXattr(p.work, 'trusted.layerdeck.probe', Buffer.from('y'))
     sys.removeXattr(p.work, 'trusted.layerdeck.probe')
-  } catch {
+  } catch (err) {
+    if (hasCode(err, 'ENOSPC', 'EDQUOT')) {
+      throw new MountError(`storage ${storage} is full: free space there (or run layerdeck reset --purge) and mount again`)
+    }
     throw new MountError(
       `storage ${storage} cannot hold trusted.* extended attributes: put it on ext4, f2fs, ubifs, btrfs, xfs or tmpfs`,
     )
