@@ -125,7 +125,7 @@ describe('layerdeck run --storage', () => {
 
 describe('layerdeck run --tmpfs', () => {
   it('--tmpfs runs on a fresh tmpfs and discards it at exit', async () => {
-    const script = `${EDIT.replace('exit 7', '')}\ncat /var/lib/app/db; df -k / | tail -n 1 | awk '{ print $2 }'; exit 3`
+    const script = `${EDIT.replace('exit 7', '')}\ncat /var/lib/app/db; df -kP / | tail -n 1 | awk '{ print $2 }'; exit 3`
     const r = await layerdeck([
       'run',
       '--base',
