@@ -181,6 +181,20 @@ export class Overlay {
     this.#emit('delete', path)
   }
 
+  /**
+   * Removes a file from the merged view while it stays open: a storage file is kept in work/
+   * (returned), a base file is whited out (its handles keep their base descriptor).
+   */
+  unlinkKeepingOpen(path: string): string | undefined {
+    const entry = this.ctx.layers.require(path, 'unlink')
+    if (isDir(entry.stat.mode)) throw new OverlayError('EISDIR', 'unlink', path)
+    let kept: string | undefined
+    if (entry.layer === 'storage') kept = ns.keepAside(this.ctx, path, entry)
+    else ns.removeEntry(this.ctx, path, entry)
+    this.#emit('delete', path)
+    return kept
+  }
+
   rmdir(path: string): void {
     ns.rmdir(this.ctx, path)
     this.#emit('delete', path)

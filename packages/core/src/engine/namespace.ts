@@ -54,6 +54,18 @@ export function removeEntry(ctx: OverlayContext, path: string, entry: Entry): vo
 }
 
 /**
+ * Takes a storage file out of the merged view but keeps it, in work/ (a stage: the next mount
+ * removes it after a crash), for whoever still has it open. Returns where it went.
+ */
+export function keepAside(ctx: OverlayContext, path: string, entry: Entry): string {
+  const kept = ctx.staging.next()
+  const needsWhiteout = baseHas(ctx, path, entry)
+  ctx.sys.rename(entry.real, kept)
+  if (needsWhiteout) placeWhiteout(ctx.sys, ctx.paths, ctx.staging, entry.real)
+  return kept
+}
+
+/**
  * Creates a new storage entry at `path` with `make(realPath)`. Where a whiteout holds the name,
  * the entry is built in work/ and renamed over it; a directory made there becomes opaque.
  */

@@ -4,10 +4,10 @@
  */
 import type { FuseOps, FuseStat, FuseStatfs } from 'fuse-native'
 import type { Attr } from '../engine/attr.ts'
-import { isDir } from '../engine/fileMode.ts'
 import type { Overlay } from '../engine/Overlay.ts'
 import type { FsStats } from '../engine/sys.ts'
 import { toFuseError } from './errno.ts'
+import { HiddenFiles } from './hiddenFiles.ts'
 
 type Done = (result: number, ...values: unknown[]) => void
 
@@ -43,22 +43,8 @@ export function toFuseStatfs(s: FsStats): FuseStatfs {
   return { bsize, frsize: bsize, blocks, bfree, bavail, files, ffree, favail: ffree, fsid: 0, flag: 0, namemax: 255 }
 }
 
-/** The name libfuse 2 gives an open file it was asked to unlink (unlinked at release). */
-const HIDDEN_NAME = /\/\.fuse_hidden[0-9a-f]{16}$/
-
-/**
- * libfuse 2 "unlinks" an open file (rm, or a rename over it) by renaming it to .fuse_hidden*.
- * An open base file is only read through its handles, which keep their base fd: it is simply
- * removed (whited out) rather than copied up, which could fail for want of space. The unlink of
- * the hidden name at release then finds nothing, which libfuse ignores.
- */
-function renameOrHide(overlay: Overlay, from: string, to: string): void {
-  const entry = HIDDEN_NAME.test(to) ? overlay.ctx.layers.resolve(from) : undefined
-  if (entry?.layer === 'base' && !isDir(entry.stat.mode)) overlay.unlink(from)
-  else overlay.rename(from, to)
-}
-
 export function createFuseOps(overlay: Overlay, log: (err: unknown) => void): FuseOps {
+  const hidden = new HiddenFiles(overlay)
   const fail = (cb: Done, err: unknown): void => cb(toFuseError(err, log))
   const run = (cb: Done, fn: () => void): void => {
     try {
@@ -90,7 +76,8 @@ export function createFuseOps(overlay: Overlay, log: (err: unknown) => void): Fu
   return {
     init: (cb) => cb(0),
     statfs: (_path, cb) => value(cb, () => toFuseStatfs(overlay.statfs())),
-    getattr: (path, cb) => value(cb, () => toFuseStat(overlay.getattr(path))),
+    getattr: (path, cb) =>
+      value(cb, () => toFuseStat(hidden.has(path) ? hidden.getattr(path) : overlay.getattr(path))),
     fgetattr: (_path, fd, cb) => value(cb, () => toFuseStat(overlay.fgetattr(fd))),
     readdir: (path, cb) => {
       let listing: { names: string[]; attrs: Attr[] }
@@ -109,18 +96,24 @@ export function createFuseOps(overlay: Overlay, log: (err: unknown) => void): Fu
     write: (_path, fd, buf, len, pos, cb) => io(cb, () => overlay.write(fd, buf, len, pos)),
     fsync: (_path, datasync, fd, cb) => run(cb, () => overlay.fsync(fd, datasync !== 0)),
     release: (_path, fd, cb) => run(cb, () => overlay.release(fd)),
-    truncate: (path, size, cb) => run(cb, () => overlay.truncate(path, size)),
+    truncate: (path, size, cb) =>
+      run(cb, () => (hidden.has(path) ? hidden.apply(path, 'truncate', size) : overlay.truncate(path, size))),
     ftruncate: (_path, fd, size, cb) => run(cb, () => overlay.ftruncate(fd, size)),
-    unlink: (path, cb) => run(cb, () => overlay.unlink(path)),
+    unlink: (path, cb) => run(cb, () => (hidden.has(path) ? hidden.unlink(path) : overlay.unlink(path))),
     rmdir: (path, cb) => run(cb, () => overlay.rmdir(path)),
     mkdir: (path, mode, cb) => run(cb, () => overlay.mkdir(path, mode)),
     mknod: (path, mode, dev, cb) => run(cb, () => overlay.mknod(path, mode, dev)),
     symlink: (target, path, cb) => run(cb, () => overlay.symlink(target, path)),
     link: (from, to, cb) => run(cb, () => overlay.link(from, to)),
-    rename: (from, to, cb) => run(cb, () => renameOrHide(overlay, from, to)),
-    chmod: (path, mode, cb) => run(cb, () => overlay.chmod(path, mode)),
-    chown: (path, uid, gid, cb) => run(cb, () => overlay.chown(path, uid, gid)),
-    utimens: (path, atime, mtime, cb) => run(cb, () => overlay.utimens(path, atime, mtime)),
+    rename: (from, to, cb) => run(cb, () => hidden.hide(from, to) || overlay.rename(from, to)),
+    chmod: (path, mode, cb) =>
+      run(cb, () => (hidden.has(path) ? hidden.apply(path, 'chmod', mode) : overlay.chmod(path, mode))),
+    chown: (path, uid, gid, cb) =>
+      run(cb, () => (hidden.has(path) ? hidden.apply(path, 'chown', uid, gid) : overlay.chown(path, uid, gid))),
+    utimens: (path, atime, mtime, cb) =>
+      run(cb, () =>
+        hidden.has(path) ? hidden.apply(path, 'utimens', atime, mtime) : overlay.utimens(path, atime, mtime),
+      ),
     getxattr: (path, name, _position, cb) => value(cb, () => overlay.getxattr(path, name) ?? null),
     listxattr: (path, cb) => value(cb, () => overlay.listxattr(path)),
     setxattr: (path, name, buf, _position, flags, cb) =>
