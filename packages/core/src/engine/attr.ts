@@ -7,21 +7,8 @@ import { isDir } from './fileMode.ts'
 import type { Entry, Layers } from './layers.ts'
 import type { FileStat } from './sys.ts'
 
-export interface Attr {
-  mode: number
-  uid: number
-  gid: number
-  size: number
-  ino: number
-  dev: number
-  nlink: number
-  rdev: number
-  blksize: number
-  blocks: number
-  atimeMs: number
-  mtimeMs: number
-  ctimeMs: number
-}
+/** What getattr shows: a stat of the entry in its layer, with the overlay's inode number and nlink. */
+export type Attr = FileStat
 
 export const baseIno = (ino: number): number => (ino & 0x7fffffff) || 1
 export const storageIno = (ino: number): number => ((ino & 0x7fffffff) | 0x80000000) >>> 0
