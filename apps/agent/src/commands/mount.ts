@@ -29,6 +29,7 @@ async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
   const { paths } = mounted
   const stale = mounted.overlay.staleStagesRemoved
   if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
+  for (const note of mounted.overlay.recovered) process.stderr.write(`layerdeck: ${note}\n`)
   process.stdout.write(`layerdeck: mounted ${paths.base} + ${paths.storage} at ${paths.mountpoint}\n`)
   await new Promise<void>((resolve) => {
     const stop = (): void => {

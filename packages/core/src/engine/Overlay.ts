@@ -15,7 +15,7 @@ import { nameOf, parentOf, ROOT } from './mergedPath.ts'
 import * as meta from './metadata.ts'
 import * as ns from './namespace.ts'
 import { OverlayError } from './OverlayError.ts'
-import { rename } from './rename.ts'
+import { recoverRename, rename } from './rename.ts'
 import { Staging } from './staging.ts'
 import { storagePaths } from './storageFormat.ts'
 import type { FsStats, Sys } from './sys.ts'
@@ -41,6 +41,8 @@ export class Overlay {
   readonly handles: HandleTable
   /** Stale staging entries removed when this overlay was opened (left by a crash). */
   readonly staleStagesRemoved: number
+  /** What opening this overlay finished after a crash (an interrupted rename), for the log. */
+  readonly recovered: string[] = []
   #listener: ChangeListener | undefined
 
   constructor(options: OverlayOptions) {
@@ -59,6 +61,8 @@ export class Overlay {
       caller: options.caller ?? (() => undefined),
     }
     this.#listener = options.onChange
+    const note = recoverRename(this.ctx)
+    if (note !== undefined) this.recovered.push(note)
   }
 
   set onChange(listener: ChangeListener | undefined) {

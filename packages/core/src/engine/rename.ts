@@ -14,6 +14,7 @@ import { baseHas, removeEntry } from './namespace.ts'
 import { removeTree } from './staging.ts'
 import { isWhiteoutStat, OPAQUE_XATTR } from './storageFormat.ts'
 import { placeWhiteout } from './whiteout.ts'
+import { beginRename, endRename, pendingRename } from './renameJournal.ts'
 
 export function rename(ctx: OverlayContext, from: string, to: string): void {
   if (from === to) return
@@ -25,9 +26,14 @@ export function rename(ctx: OverlayContext, from: string, to: string): void {
   const destHasBase = baseHas(ctx, to, target)
   if (!isDir(source.stat.mode)) {
     const moved = copyUp(ctx, from, source)
-    const leaveWhiteout = baseHas(ctx, from, source)
+    if (!baseHas(ctx, from, source)) {
+      ctx.sys.rename(moved.real, dest)
+      return
+    }
+    beginRename(ctx, from, to, moved.real)
     ctx.sys.rename(moved.real, dest)
-    if (leaveWhiteout) removeEntryAfterMove(ctx, from)
+    finishRename(ctx, from)
+    endRename(ctx)
     return
   }
   if (target !== undefined && target.layer === 'storage') moveAside(ctx, target.real)
@@ -44,14 +50,15 @@ export function rename(ctx: OverlayContext, from: string, to: string): void {
     try {
       copyMergedTree(ctx, from, source, tmp)
       ctx.sys.setXattr(tmp, OPAQUE_XATTR, Buffer.from('y'))
+      beginRename(ctx, from, to, tmp)
       ctx.sys.rename(tmp, dest)
     } catch (err) {
       ctx.staging.discard(tmp)
+      endRename(ctx)
       throw err
     }
-    ctx.layers.invalidate(from)
-    const old = ctx.layers.resolve(from)
-    if (old !== undefined) removeSubtree(ctx, from, old)
+    finishRename(ctx, from)
+    endRename(ctx)
   }
   ctx.layers.invalidate(from)
   ctx.layers.invalidate(to)
@@ -68,10 +75,30 @@ function checkReplace(ctx: OverlayContext, source: Entry, target: Entry, to: str
   }
 }
 
-/** After a file moved away from `from` in storage, the base version there must stay hidden. */
-function removeEntryAfterMove(ctx: OverlayContext, from: string): void {
-  const entry = ctx.layers.resolve(from)
-  if (entry !== undefined) removeEntry(ctx, from, entry)
+/**
+ * The second step of a two-step rename: the moved entry is in place at its new name; whatever
+ * the merged view still shows at the old name (the base version) goes. Also run at mount to
+ * finish a rename a crash interrupted (see renameJournal.ts).
+ */
+export function finishRename(ctx: OverlayContext, from: string): void {
+  ctx.layers.invalidate(from)
+  const old = ctx.layers.resolve(from)
+  if (old === undefined) return
+  if (isDir(old.stat.mode)) removeSubtree(ctx, from, old)
+  else removeEntry(ctx, from, old)
+}
+
+/** Finishes a rename a crash interrupted after its entry landed at the new name. */
+export function recoverRename(ctx: OverlayContext): string | undefined {
+  const pending = pendingRename(ctx)
+  if (pending === undefined) return undefined
+  const at = ctx.layers.resolve(pending.to)
+  const landed = at?.layer === 'storage' && at.stat.ino === pending.ino
+  if (landed) finishRename(ctx, pending.from)
+  endRename(ctx)
+  return landed
+    ? `finished renaming ${pending.from} to ${pending.to} (interrupted by a crash)`
+    : `a rename of ${pending.from} to ${pending.to} never started before a crash; nothing changed`
 }
 
 /** Removes a merged subtree from view: storage copies go, base content is whited out. */
