@@ -22,7 +22,7 @@ afterAll(async () => {
 
 it('runs from the bundle alone: mount, a user-owned new file, status', async () => {
   const bin = `${root}/device/bin/layerdeck`
-  expect((await sh(`${bin} --help`)).stdout).toMatch(/^  mount \[options\] <mountpoint>/m)
+  expect((await sh(`${bin} --help`)).stdout).toMatch(/^ {2}mount \[options\] <mountpoint>/m)
   // Nothing from the checkout is needed: no tsx, no sources, no workspace node_modules.
   expect(await shOk(`ls ${root}/device/node_modules | sort | tr '\\n' ' '`)).toBe(
     '@napi-rs fuse-native fuse-shared-library fuse-shared-library-linux inherits nanoresource node-gyp-build ',
