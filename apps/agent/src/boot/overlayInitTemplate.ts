@@ -142,6 +142,9 @@ mount_storage() {
 bind_base() {
   mount -o bind "$base" "$RUN/base" || { fail base-bind-failed "cannot bind the base $base on $RUN/base"; return 1; }
   mount -o remount,bind,ro "$RUN/base" 2> /dev/null || say "note: $RUN/base stays writable (layerdeck never writes the base)"
+  # The overlay is mounted inside the base's tree (on $new_root): it must not propagate into the
+  # bind, or the daemon would meet its own mount there.
+  mount --make-private "$RUN/base" 2> /dev/null || true
 }
 
 start_daemon() {

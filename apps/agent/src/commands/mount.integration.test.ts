@@ -96,6 +96,21 @@ describe('layerdeck mount: bad input', () => {
       /mount point \S+ is not a directory/,
     ],
     [
+      'a mount point that is the base itself',
+      (d) => mountArgs(d.base, d.storage, d.base),
+      /mount point \S+ is the base itself: bind the base elsewhere first/,
+    ],
+    [
+      'a mount point inside the base (the overlay would contain itself)',
+      (d) => (mkdirSync(`${d.base}/sub`), mountArgs(d.base, d.storage, `${d.base}/sub`)),
+      /mount point \S+\/sub is inside the base: bind the base elsewhere first/,
+    ],
+    [
+      'a mount point that is not empty',
+      (d) => (writeFileSync(`${d.mnt}/keep`, 'x'), mountArgs(d.base, d.storage, d.mnt)),
+      /mount point \S+ is not empty: mount on an empty directory/,
+    ],
+    [
       'no --base',
       (d) => `mount --storage ${d.storage} ${d.mnt}`,
       /required option '--base <dir>' not specified \(see layerdeck mount --help\)/,

@@ -31,8 +31,18 @@ export function checkMountPaths(paths: MountPaths): MountPaths {
   if (inside(mountpoint, storage) || inside(storage, mountpoint)) {
     throw new MountError(`mount point ${mountpoint} and storage ${storage} overlap: mount somewhere outside the storage`)
   }
+  if (inside(mountpoint, base)) {
+    // The daemon reads the base by path: through a mount point inside it, it would read its own
+    // mount (and hang); on the base itself it would see the merged tree instead of the base.
+    throw new MountError(
+      `mount point ${mountpoint} is ${mountpoint === base ? 'the base itself' : 'inside the base'}: bind the base elsewhere first (mount --bind ${base} /run/rom && mount --make-private /run/rom) and give that as --base`,
+    )
+  }
   if (isMountedOn(mountpoint)) {
     throw new MountError(`${mountpoint} is already a mount point: unmount it first (fusermount -u ${mountpoint}) or pick another`)
+  }
+  if (readdirSync(mountpoint).length > 0) {
+    throw new MountError(`mount point ${mountpoint} is not empty: mount on an empty directory (its files would be hidden)`)
   }
   checkStorageLayout(storage)
   return { base, storage, mountpoint }
