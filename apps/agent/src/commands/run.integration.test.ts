@@ -224,6 +224,28 @@ describe('layerdeck run: signals and crashes', () => {
   })
 })
 
+describe('layerdeck run --base /', () => {
+  it('runs a program on a throwaway copy-on-write view of the whole system', async () => {
+    const marker = `/etc/layerdeck-run-test-${process.pid}`
+    const r = await layerdeck([
+      'run',
+      '--base',
+      '/',
+      '--tmpfs',
+      '32M',
+      '--',
+      '/bin/sh',
+      '-c',
+      `echo changed > ${marker} && cat ${marker} && rm /etc/hostname && test ! -e /etc/hostname; echo $?`,
+    ])
+    expect(r).toEqual({ code: 0, stdout: 'changed\n0\n', stderr: '' })
+    expect((await sh(`test -e ${marker}`)).code).toBe(1)
+    expect((await sh('test -e /etc/hostname')).code).toBe(0)
+    expect(leftovers()).toEqual([])
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(RUN_DIR)
+  })
+})
+
 describe('layerdeck run: bad input', () => {
   it.each([
     [['--storage', 'STORAGE', '--', '/bin/true'], /--base DIR is required/],

@@ -32,7 +32,8 @@ export function registerRun(program: Command): void {
         'layerdeck itself fails). With --tmpfs and --storage, the tmpfs stays mounted on the storage.\n' +
         'Examples:\n' +
         '  layerdeck run --base /rom --storage /data/app -- /usr/bin/app --config /etc/app.conf\n' +
-        '  layerdeck run --base /rom --tmpfs 64M -- /bin/sh',
+        '  layerdeck run --base /rom --tmpfs 64M -- /bin/sh\n' +
+        '  layerdeck run --base / --tmpfs 256M -- /bin/sh     (a throwaway copy-on-write view of the whole system)',
     )
     .action(async (command: string[], flags: RunFlags) => {
       process.exitCode = await runInOverlay(command, flags)
@@ -56,7 +57,7 @@ async function runInOverlay(command: string[], flags: RunFlags): Promise<number>
   let mounted: MountedOverlay | undefined
   try {
     mounted = await mountOverlay({
-      base: plan.base,
+      base: places.base,
       storage: places.storage,
       mountpoint: places.root,
     })
