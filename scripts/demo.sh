@@ -37,10 +37,15 @@ fi
 cat <<EOF
 demo: storage (writable)  $STORAGE
 demo: the device's files  $DEVICE
-demo: try, in another terminal:
+demo: try, in another terminal (in $ROOT):
         echo '10.0.0.5 historian' >> $DEVICE/etc/hosts
         rm $DEVICE/etc/motd
-        ls -l $STORAGE/upper/etc
+        ls -l $STORAGE/upper/etc                                  # the kernel's overlayfs format
+        pnpm layerdeck status --storage $STORAGE                  # what changed
+        pnpm layerdeck diff --storage $STORAGE /etc/hosts         # how
+        pnpm layerdeck status --storage $STORAGE --watch          # changes as they happen
+        pnpm layerdeck reset --storage $STORAGE --yes             # factory reset, live
+        pnpm layerdeck reset --storage $STORAGE --undo --yes      # ...and back
 demo: Ctrl-C to stop (unmounts everything)
 EOF
 "$ROOT/bin/layerdeck" mount --base "$BASE" --storage "$STORAGE" "$DEVICE"

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { VERSION } from './version.ts'
 import { registerMount } from './commands/mount.ts'
 import { registerStatus } from './commands/status.ts'
 import { registerDiff } from './commands/diff.ts'
@@ -15,6 +16,7 @@ import { registerBootStatus } from './commands/initScriptStatus.ts'
 export function createProgram(): Command {
   const program = new Command('layerdeck')
     .description('LayerDeck: a read-only base and a writable storage merged into one filesystem')
+    .version(VERSION, '-V, --version', 'print the version')
     .configureOutput({ outputError: (text, write) => write(oneLine(text, 'layerdeck --help')) })
   registerMount(program)
   registerStatus(program)
