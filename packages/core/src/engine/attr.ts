@@ -16,9 +16,13 @@ export const storageIno = (ino: number): number => ((ino & 0x7fffffff) | 0x80000
 export function inoOf(layers: Layers, entry: Entry, name: string): { ino: number; merged: boolean } {
   if (entry.layer === 'base') return { ino: baseIno(entry.stat.ino), merged: false }
   const under = layers.baseUnder(entry, name)
-  if (under !== undefined && (under.mode & 0o170000) === (entry.stat.mode & 0o170000)) {
-    return { ino: baseIno(under.ino), merged: isDir(under.mode) }
+  const sameType = under !== undefined && (under.mode & 0o170000) === (entry.stat.mode & 0o170000)
+  if (!isDir(entry.stat.mode)) {
+    // Copied up by LayerDeck: the number it came with, even after a rename or as a hard link.
+    const origin = layers.originIno(entry.real, under)
+    if (origin !== undefined) return { ino: baseIno(origin), merged: false }
   }
+  if (under !== undefined && sameType) return { ino: baseIno(under.ino), merged: isDir(under.mode) }
   return { ino: storageIno(entry.stat.ino), merged: false }
 }
 

@@ -8,7 +8,7 @@ import { isDir, isFile, isSymlink } from './fileMode.ts'
 import type { Entry } from './layers.ts'
 import { nameOf, parentOf, ROOT } from './mergedPath.ts'
 import { OverlayError } from './OverlayError.ts'
-import { isPrivateXattr } from './storageFormat.ts'
+import { isPrivateXattr, ORIGIN_XATTR } from './storageFormat.ts'
 import type { FileStat, Sys } from './sys.ts'
 
 const CHUNK = 1 << 20
@@ -67,7 +67,7 @@ function stageAndRename(ctx: OverlayContext, entry: Entry, upper: string, withDa
   const parent = upper.slice(0, upper.lastIndexOf('/'))
   const parentStat = ctx.sys.lstat(parent)
   try {
-    stage(ctx.sys, entry, tmp, withData)
+    stage(ctx, entry, tmp, withData)
     ctx.sys.rename(tmp, upper)
   } catch (err) {
     ctx.staging.discard(tmp)
@@ -76,11 +76,16 @@ function stageAndRename(ctx: OverlayContext, entry: Entry, upper: string, withDa
   if (parentStat !== undefined) ctx.sys.lutimes(parent, parentStat.atimeMs, parentStat.mtimeMs)
 }
 
-/** Builds a copy of a base entry at `tmp` (data, owner, mode, xattrs, times; fsynced). */
-export function stage(sys: Sys, entry: Entry, tmp: string, withData: boolean): void {
+/**
+ * Builds a copy of a base entry at `tmp` (data, owner, mode, xattrs, its origin, times; a file is
+ * fsynced).
+ */
+export function stage(ctx: OverlayContext, entry: Entry, tmp: string, withData: boolean): void {
+  const { sys } = ctx
   const { stat, real } = entry
+  const origin = Buffer.from(`${stat.ino}:${real.slice(ctx.layers.baseRoot.length) || '/'}`)
   if (isFile(stat.mode)) {
-    stageFile(sys, real, stat, tmp, withData)
+    stageFile(sys, real, stat, tmp, withData, origin)
     return
   }
   if (isDir(stat.mode)) sys.mkdir(tmp, 0o700)
@@ -89,10 +94,11 @@ export function stage(sys: Sys, entry: Entry, tmp: string, withData: boolean): v
   sys.lchown(tmp, stat.uid, stat.gid)
   if (!isSymlink(stat.mode)) sys.chmod(tmp, stat.mode & 0o7777)
   copyXattrs(sys, real, tmp)
+  sys.setXattr(tmp, ORIGIN_XATTR, origin)
   sys.lutimes(tmp, stat.atimeMs, stat.mtimeMs)
 }
 
-function stageFile(sys: Sys, src: string, stat: FileStat, tmp: string, withData: boolean): void {
+function stageFile(sys: Sys, src: string, stat: FileStat, tmp: string, withData: boolean, origin: Buffer): void {
   // Our own read loop rather than copy_file_range (copyFileSync): only it can open the base with
   // O_NOATIME, so even a read-write base keeps its atime. Measured: 153 ms against 122 ms for a
   // 64 MiB copy-up with its fsync.
@@ -102,6 +108,7 @@ function stageFile(sys: Sys, src: string, stat: FileStat, tmp: string, withData:
     sys.fchown(fd, stat.uid, stat.gid)
     sys.fchmod(fd, stat.mode & 0o7777)
     copyXattrs(sys, src, tmp)
+    sys.setXattr(tmp, ORIGIN_XATTR, origin)
     sys.futimes(fd, stat.atimeMs, stat.mtimeMs)
     sys.fsync(fd)
   } finally {

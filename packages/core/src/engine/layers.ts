@@ -11,6 +11,7 @@ import {
   isOpaqueValue,
   isWhiteoutStat,
   OPAQUE_XATTR,
+  ORIGIN_XATTR,
   REDIRECT_XATTR,
   type StoragePaths,
 } from './storageFormat.ts'
@@ -110,6 +111,22 @@ export class Layers {
     return entry.parent.base === null ? undefined : this.sys.lstat(`${entry.parent.base}/${name}`)
   }
 
+  /**
+   * The base inode number a storage entry was copied up from (its origin xattr), when that base
+   * entry is still there with that number (a storage restored onto another base may disagree).
+   */
+  originIno(real: string, under: FileStat | undefined): number | undefined {
+    const value = this.sys.getXattr(real, ORIGIN_XATTR)?.toString('utf8')
+    if (value === undefined) return undefined
+    const colon = value.indexOf(':')
+    const ino = Number(value.slice(0, colon))
+    if (colon < 1 || !Number.isSafeInteger(ino)) return undefined
+    if (under?.ino === ino) return ino
+    const path = value.slice(colon + 1)
+    if (path.split('/').includes('..')) return undefined
+    return this.sys.lstat(`${this.baseRoot}${path}`)?.ino === ino ? ino : undefined
+  }
+
   /** Forget cached directory facts at and under a path (after renames, removals, resets). */
   invalidate(path: string): void {
     if (path === ROOT) {
@@ -146,6 +163,11 @@ export class Layers {
         ino = baseIno(stat.ino)
         if (!opaque) base = candidate
       }
+    }
+    if (base === null) {
+      // A directory renamed from the base (copied whole) keeps the number it came with.
+      const origin = this.originIno(entry.real, undefined)
+      if (origin !== undefined) ino = baseIno(origin)
     }
     return { upper: entry.real, base, ino }
   }

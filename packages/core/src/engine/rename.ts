@@ -151,5 +151,5 @@ function copyEntry(ctx: OverlayContext, entry: Entry, dest: string): void {
     ctx.sys.link(entry.real, dest)
     return
   }
-  stage(ctx.sys, entry, dest, true)
+  stage(ctx, entry, dest, true)
 }

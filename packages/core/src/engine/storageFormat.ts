@@ -20,6 +20,12 @@ export const STAGE_PREFIX = 'stage-'
 export const XATTR_PREFIX = 'trusted.overlay.'
 export const OPAQUE_XATTR = 'trusted.overlay.opaque'
 export const REDIRECT_XATTR = 'trusted.overlay.redirect'
+/**
+ * LayerDeck's own record of where a copied-up entry came from: "INO:PATH" (the base inode number
+ * and the path under the base root), so st_ino survives renames and hard links. Under
+ * trusted.overlay. so the kernel hides it too and leaves it alone.
+ */
+export const ORIGIN_XATTR = 'trusted.overlay.layerdeck.origin'
 
 export function isWhiteoutStat(stat: FileStat): boolean {
   return isCharDevice(stat.mode) && stat.rdev === 0

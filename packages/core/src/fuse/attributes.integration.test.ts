@@ -200,7 +200,7 @@ print(json.dumps({'get': len(os.getxattr('fresh', 'user.big')), 'list': len(os.l
     })
   })
 
-  it('never copies the overlay xattrs of a base entry into storage on copy-up', async () => {
+  it('never copies the overlay xattrs of a base entry into storage on copy-up (only its origin is recorded)', async () => {
     await onOverlay(async ({ mnt, storage }) => {
       const r = await pyJson(
         `
@@ -210,7 +210,9 @@ up = '${storage}/upper/'
 print(json.dumps({'file': sorted(os.listxattr(up + 'file')), 'dir': sorted(os.listxattr(up + 'dir'))}))
 `,
       )
-      expect(r).toEqual({ file: ['user.colour'], dir: [] })
+      // Only LayerDeck's own record of where the copy came from (see storageFormat.ts ORIGIN_XATTR).
+      const origin = 'trusted.overlay.layerdeck.origin'
+      expect(r).toEqual({ file: [origin, 'user.colour'], dir: [origin] })
     })
   })
 })

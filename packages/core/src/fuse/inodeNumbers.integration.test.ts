@@ -72,10 +72,9 @@ print(json.dumps(out))
     })
   })
 
-  // Known gap (engine): a copied-up file shows the inode number of the base file under the same
-  // name, so renaming a base file (or a base directory, copied as a whole) gives it a new st_ino;
-  // kernel overlayfs keeps it (trusted.overlay.origin / redirect).
-  it.fails('keeps st_ino of a base file across rename', async () => {
+  // The copy records where it came from (trusted.overlay.layerdeck.origin), like the kernel's
+  // trusted.overlay.origin, so a renamed base file or directory keeps its st_ino.
+  it('keeps st_ino of a base file across rename', async () => {
     await onOverlay(async ({ mnt }) => {
       const r = await pyJson(
         `
