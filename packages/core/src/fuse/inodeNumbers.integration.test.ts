@@ -90,9 +90,9 @@ print(json.dumps([os.stat('srv/a2').st_ino == before[0], os.stat('etc2/sub/deep/
   })
 
   // Known gap, kept as a failing expectation so it turns red (remove `.fails`) once fixed.
-  // fuse-native's high-level libfuse 2 API gives every name its own kernel inode: hard links are
-  // two inodes (st_ino differs once a file is copied up; each name caches its own size for the
-  // 1 s attr_timeout).
+  // Both names show one st_ino (the origin record), but fuse-native's high-level libfuse 2 API
+  // gives every name its own kernel inode, and each caches its own size for the 1 s attr_timeout:
+  // a write through one name is read short through the other until then.
   it.fails(
     'gives both names of a hard link one st_ino, and sees writes through either at once',
     async () => {
