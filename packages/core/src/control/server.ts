@@ -43,6 +43,7 @@ export async function startControlServer(
   const watchers = new Set<Socket>()
   const clients = new Set<Socket>()
   const publish = (event: ControlEvent): void => {
+    if (watchers.size === 0) return // every write through the mount publishes: keep that free
     const line = `${JSON.stringify({ event })}\n`
     for (const w of watchers) {
       if (w.writableLength > WATCHER_BACKLOG) w.destroy()

@@ -37,8 +37,9 @@ export function rmdir(ctx: OverlayContext, path: string): void {
 export function removeEntry(ctx: OverlayContext, path: string, entry: Entry): void {
   const needsWhiteout = baseHas(ctx, path, entry)
   if (entry.layer === 'base') {
+    // The lookup found nothing in storage at this name (not even a whiteout): link in place.
     const parentUpper = ensureUpperDir(ctx, parentOf(path))
-    placeWhiteout(ctx.sys, ctx.paths, ctx.staging, `${parentUpper}/${nameOf(path)}`)
+    placeWhiteout(ctx.sys, ctx.paths, ctx.staging, `${parentUpper}/${nameOf(path)}`, true)
     return
   }
   if (isDir(entry.stat.mode)) {

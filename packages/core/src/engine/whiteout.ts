@@ -7,8 +7,20 @@ import type { Staging } from './staging.ts'
 import type { StoragePaths } from './storageFormat.ts'
 import type { Sys } from './sys.ts'
 
-/** Puts a whiteout at `upperPath`, replacing any non-directory there. */
-export function placeWhiteout(sys: Sys, paths: StoragePaths, staging: Staging, upperPath: string): void {
+/**
+ * Puts a whiteout at `upperPath`, replacing any non-directory there. Where storage holds nothing
+ * at that name (`free`), one link(2) places it atomically; otherwise the link is staged and
+ * renamed over what is there.
+ */
+export function placeWhiteout(sys: Sys, paths: StoragePaths, staging: Staging, upperPath: string, free = false): void {
+  if (free) {
+    try {
+      linkShared(sys, paths, staging, upperPath)
+      return
+    } catch (err) {
+      if (!hasCode(err, 'EEXIST')) throw err
+    }
+  }
   const tmp = staging.next()
   linkShared(sys, paths, staging, tmp)
   try {
