@@ -60,11 +60,12 @@ export function readMountRecord(paths: StoragePaths): MountInfo | undefined {
   }
 }
 
-function realDir(label: string, dir: string): string {
+function realDir(label: 'storage' | 'base', dir: string): string {
+  const hint = label === 'storage' ? 'check --storage: the folder that holds upper/ and work/' : 'check --base'
   if (!existsSync(dir))
-    throw new OverlayError('ENOENT', label, dir, `${label} directory does not exist`)
+    throw new OverlayError('ENOENT', label, dir, `${label} directory does not exist (${hint})`)
   if (!statSync(dir).isDirectory())
-    throw new OverlayError('ENOTDIR', label, dir, `${label} is not a directory`)
+    throw new OverlayError('ENOTDIR', label, dir, `${label} is not a directory (${hint})`)
   return realpathSync(dir)
 }
 

@@ -9,9 +9,9 @@ export function checkStorage(sys: Sys, storage: string): StoragePaths {
   const paths = storagePaths(storage)
   const root = sys.lstat(paths.root)
   if (root === undefined)
-    throw new OverlayError('ENOENT', 'storage', paths.root, 'storage directory does not exist')
+    throw new OverlayError('ENOENT', 'storage', paths.root, 'storage directory does not exist (check --storage: the folder that holds upper/ and work/)')
   if (!isDir(root.mode))
-    throw new OverlayError('ENOTDIR', 'storage', paths.root, 'storage is not a directory')
+    throw new OverlayError('ENOTDIR', 'storage', paths.root, 'storage is not a directory (check --storage: the folder that holds upper/ and work/)')
   const upper = sys.lstat(paths.upper)
   if (upper === undefined || !isDir(upper.mode)) {
     throw new OverlayError(
@@ -28,7 +28,7 @@ export function checkStorage(sys: Sys, storage: string): StoragePaths {
 export function checkBase(sys: Sys, base: string): string {
   const stat = sys.lstat(base)
   if (stat === undefined)
-    throw new OverlayError('ENOENT', 'base', base, 'base directory does not exist')
-  if (!isDir(stat.mode)) throw new OverlayError('ENOTDIR', 'base', base, 'base is not a directory')
+    throw new OverlayError('ENOENT', 'base', base, 'base directory does not exist (check --base)')
+  if (!isDir(stat.mode)) throw new OverlayError('ENOTDIR', 'base', base, 'base is not a directory (check --base)')
   return base.replace(/\/+$/, '') || '/'
 }
