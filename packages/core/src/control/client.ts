@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { OverlayError } from '../engine/OverlayError.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import {
+  onLines,
   socketPath,
   type ControlEvent,
   type ControlRequest,
@@ -40,18 +41,9 @@ export function openControl(paths: StoragePaths, timeoutMs = 2000): Promise<Sock
   })
 }
 
-/** Calls `onLine` for each JSON line the socket sends. */
+/** Calls `onLine` with each JSON value the socket sends. */
 function readLines(socket: Socket, onLine: (value: unknown) => void): void {
-  let buffer = ''
-  socket.setEncoding('utf8')
-  socket.on('data', (chunk: string) => {
-    buffer += chunk
-    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, i)
-      buffer = buffer.slice(i + 1)
-      if (line.trim() !== '') onLine(JSON.parse(line))
-    }
-  })
+  onLines(socket, (line) => onLine(JSON.parse(line)))
 }
 
 /** Sends one request and resolves with its result (rejects with the daemon's errno error). */

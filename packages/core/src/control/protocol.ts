@@ -6,6 +6,7 @@
  * once and then streams `{ event }` lines until the client hangs up.
  */
 import { createHash } from 'node:crypto'
+import type { Socket } from 'node:net'
 import type { ChangeEvent } from '../engine/events.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 
@@ -58,4 +59,18 @@ export type ControlEvent =
 
 export interface EventLine {
   event: ControlEvent
+}
+
+/** Calls `onLine` with each non-empty line a socket sends (the protocol is one JSON per line). */
+export function onLines(socket: Socket, onLine: (line: string) => void): void {
+  let buffer = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => {
+    buffer += chunk
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i)
+      buffer = buffer.slice(i + 1)
+      if (line.trim() !== '') onLine(line)
+    }
+  })
 }

@@ -16,6 +16,7 @@ import { openControl } from './client.ts'
 import { handle, KERNEL_CACHE_MS, type HandlerContext } from './handlers.ts'
 import {
   MOUNT_RECORD_NAME,
+  onLines,
   socketPath,
   type ControlEvent,
   type ControlRequest,
@@ -115,16 +116,7 @@ function serveClient(
     watchers.delete(socket)
   })
   socket.on('error', () => socket.destroy())
-  let buffer = ''
-  socket.setEncoding('utf8')
-  socket.on('data', (chunk: string) => {
-    buffer += chunk
-    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, i)
-      buffer = buffer.slice(i + 1)
-      if (line.trim() !== '') answer(h, socket, line, watchers)
-    }
-  })
+  onLines(socket, (line) => answer(h, socket, line, watchers))
 }
 
 function answer(h: HandlerContext, socket: Socket, line: string, watchers: Set<Socket>): void {
