@@ -16,6 +16,7 @@ import * as meta from './metadata.ts'
 import * as ns from './namespace.ts'
 import { OverlayError } from './OverlayError.ts'
 import { recoverRename, rename } from './rename.ts'
+import { recoverGuards } from './whiteoutGuard.ts'
 import { Staging } from './staging.ts'
 import { storagePaths } from './storageFormat.ts'
 import type { FsStats, Sys } from './sys.ts'
@@ -63,6 +64,8 @@ export class Overlay {
     this.#listener = options.onChange
     const note = recoverRename(this.ctx)
     if (note !== undefined) this.recovered.push(note)
+    const hidden = recoverGuards(this.ctx)
+    if (hidden > 0) this.recovered.push(`hid ${hidden} deleted name(s) again after a crash`)
   }
 
   set onChange(listener: ChangeListener | undefined) {

@@ -9,6 +9,7 @@ import { hasCode, OverlayError } from './OverlayError.ts'
 import { removeTree } from './staging.ts'
 import { OPAQUE_XATTR } from './storageFormat.ts'
 import { placeWhiteout } from './whiteout.ts'
+import { guardName, releaseGuard } from './whiteoutGuard.ts'
 
 /** Does the base hold something at this path, under the entry (visible or covered)? */
 export function baseHas(ctx: OverlayContext, path: string, entry?: Entry): boolean {
@@ -43,10 +44,13 @@ export function removeEntry(ctx: OverlayContext, path: string, entry: Entry): vo
     return
   }
   if (isDir(entry.stat.mode)) {
-    // Move the directory (only whiteouts are left in it) out of sight in one rename first.
+    // Move the directory (only whiteouts are left in it) out of sight in one rename first; a
+    // guard keeps the base hidden should a crash come before the whiteout.
+    const guard = needsWhiteout ? guardName(ctx, entry.real) : undefined
     const aside = ctx.staging.next()
     ctx.sys.rename(entry.real, aside)
-    if (needsWhiteout) placeWhiteout(ctx.sys, ctx.paths, ctx.staging, entry.real)
+    if (needsWhiteout) placeWhiteout(ctx.sys, ctx.paths, ctx.staging, entry.real, true)
+    if (guard !== undefined) releaseGuard(ctx, guard)
     removeTree(ctx.sys, aside)
     return
   }
@@ -88,10 +92,13 @@ export function createEntry(ctx: OverlayContext, path: string, syscall: string, 
     giveToCaller(ctx, tmp, parentUpper)
     const stat = ctx.sys.lstat(tmp)
     if (stat !== undefined && isDir(stat.mode)) {
+      // A directory cannot be renamed over the whiteout: take it away first, under a guard.
       ctx.sys.setXattr(tmp, OPAQUE_XATTR, Buffer.from('y'))
+      const guard = guardName(ctx, target)
       ctx.sys.unlink(target)
-    }
-    ctx.sys.rename(tmp, target)
+      ctx.sys.rename(tmp, target)
+      releaseGuard(ctx, guard)
+    } else ctx.sys.rename(tmp, target)
   } catch (err) {
     ctx.staging.discard(tmp)
     throw err

@@ -15,6 +15,7 @@ import { removeTree } from './staging.ts'
 import { isWhiteoutStat, OPAQUE_XATTR } from './storageFormat.ts'
 import { placeWhiteout } from './whiteout.ts'
 import { beginRename, endRename, pendingRename } from './renameJournal.ts'
+import { guardName, releaseGuard } from './whiteoutGuard.ts'
 
 export function rename(ctx: OverlayContext, from: string, to: string): void {
   if (from === to) return
@@ -36,6 +37,8 @@ export function rename(ctx: OverlayContext, from: string, to: string): void {
     endRename(ctx)
     return
   }
+  // Until the directory lands at `dest`, a guard keeps whatever the base has there hidden.
+  const guard = destHasBase ? guardName(ctx, dest) : undefined
   if (target !== undefined && target.layer === 'storage') moveAside(ctx, target.real)
   else clearWhiteout(ctx, dest)
   const info = ctx.layers.dir(from)
@@ -60,6 +63,7 @@ export function rename(ctx: OverlayContext, from: string, to: string): void {
     finishRename(ctx, from)
     endRename(ctx)
   }
+  if (guard !== undefined) releaseGuard(ctx, guard)
   ctx.layers.invalidate(from)
   ctx.layers.invalidate(to)
 }

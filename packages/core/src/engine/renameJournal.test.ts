@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createNodeSys } from '../sys/nodeSys.ts'
+import { crashingSys } from './testing/crashingSys.ts'
 import { Overlay } from './Overlay.ts'
 import type { Sys } from './sys.ts'
 
@@ -27,24 +28,9 @@ beforeEach(() => {
 
 afterEach(() => rmSync(root, { recursive: true, force: true }))
 
-/** A Sys that "crashes" (throws) at the first call after `trigger` returned true for a rename. */
-function crashingSys(trigger: (from: string, to: string) => boolean, before = false): Sys {
-  const real = createNodeSys()
-  let crashed = false
-  return new Proxy(real, {
-    get(target, name: keyof Sys) {
-      const fn = target[name] as (...args: unknown[]) => unknown
-      return (...args: unknown[]) => {
-        if (crashed && name !== 'lstat') throw new Error(`crash before ${name}`)
-        if (name === 'rename' && trigger(args[0] as string, args[1] as string)) {
-          crashed = true
-          if (before) throw new Error('crash before rename')
-        }
-        return fn.apply(target, args)
-      }
-    },
-  })
-}
+/** Crashes at the first call after the rename whose target `trigger` picks. */
+const crashAtRename = (trigger: (from: string, to: string) => boolean, before = false): Sys =>
+  crashingSys((name, args) => name === 'rename' && trigger(args[0] as string, args[1] as string), before)
 
 const open = (sys: Sys = createNodeSys()): Overlay => new Overlay({ sys, base, storage })
 const read = (o: Overlay, path: string): string => {
@@ -57,7 +43,7 @@ const read = (o: Overlay, path: string): string => {
 
 describe('rename journal', () => {
   it('finishes a directory rename interrupted after the copy landed', () => {
-    const sys = crashingSys((_from, to) => to === `${storage}/upper/e`)
+    const sys = crashAtRename((_from, to) => to === `${storage}/upper/e`)
     expect(() => open(sys).rename('/d', '/e')).toThrow(/crash/)
     const after = open()
     expect(after.recovered).toEqual(['finished renaming /d to /e (interrupted by a crash)'])
@@ -71,7 +57,7 @@ describe('rename journal', () => {
     const h = first.open('/f', 1)
     first.write(h, Buffer.from('EDIT'), 4, 0)
     first.release(h)
-    const sys = crashingSys((_from, to) => to === `${storage}/upper/g`)
+    const sys = crashAtRename((_from, to) => to === `${storage}/upper/g`)
     expect(() => open(sys).rename('/f', '/g')).toThrow(/crash/)
     const after = open()
     expect(after.recovered).toHaveLength(1)
@@ -85,7 +71,7 @@ describe('rename journal', () => {
     const existing = first.create('/g', 0o644)
     first.write(existing, Buffer.from('old g\n'), 6, 0)
     first.release(existing)
-    const sys = crashingSys((_from, to) => to === `${storage}/upper/g`, true)
+    const sys = crashAtRename((_from, to) => to === `${storage}/upper/g`, true)
     expect(() => open(sys).rename('/f', '/g')).toThrow(/crash/)
     const after = open()
     expect(after.recovered).toEqual(['a rename of /f to /g never started before a crash; nothing changed'])

@@ -1,0 +1,66 @@
+/**
+ * Some changes must take a whiteout (or a directory that hides the base) away for a moment before
+ * the new entry lands: mkdir over a deleted name, rmdir of a directory that covers the base, a
+ * directory renamed onto a deleted name. A crash in that moment would bring a deleted base entry
+ * back. So the name is guarded first: a small durable note in work/layerdeck/ that the next mount
+ * turns back into a whiteout when nothing landed there.
+ */
+import type { OverlayContext } from './context.ts'
+import { hasCode } from './OverlayError.ts'
+import { placeWhiteout } from './whiteout.ts'
+
+const GUARD_PREFIX = 'guard-'
+const O_WRONLY_CREAT_EXCL = 0o1 | 0o100 | 0o200
+
+/** Records that `upperPath` must hold a whiteout unless something lands there. Returns the note. */
+export function guardName(ctx: OverlayContext, upperPath: string): string {
+  const note = ctx.staging.next().replace(/\/stage-([^/]+)$/, `/${GUARD_PREFIX}$1`)
+  const data = Buffer.from(upperPath)
+  const fd = ctx.sys.open(note, O_WRONLY_CREAT_EXCL, 0o600)
+  try {
+    ctx.sys.write(fd, data, 0, data.length, 0)
+    ctx.sys.fsync(fd)
+  } finally {
+    ctx.sys.close(fd)
+  }
+  return note
+}
+
+export function releaseGuard(ctx: OverlayContext, note: string): void {
+  try {
+    ctx.sys.unlink(note)
+  } catch (err) {
+    if (!hasCode(err, 'ENOENT')) throw err
+  }
+}
+
+/** At mount: a guarded name left empty by a crash gets its whiteout back. Returns how many. */
+export function recoverGuards(ctx: OverlayContext): number {
+  let restored = 0
+  for (const name of ctx.sys.readdir(ctx.paths.staging)) {
+    if (!name.startsWith(GUARD_PREFIX)) continue
+    const note = `${ctx.paths.staging}/${name}`
+    const upperPath = readNote(ctx, note)
+    if (upperPath?.startsWith(`${ctx.paths.upper}/`) === true && ctx.sys.lstat(upperPath) === undefined) {
+      const parent = upperPath.slice(0, upperPath.lastIndexOf('/'))
+      if (ctx.sys.lstat(parent) !== undefined) {
+        placeWhiteout(ctx.sys, ctx.paths, ctx.staging, upperPath, true)
+        restored += 1
+      }
+    }
+    releaseGuard(ctx, note)
+  }
+  return restored
+}
+
+function readNote(ctx: OverlayContext, note: string): string | undefined {
+  const fd = ctx.sys.open(note, 0)
+  try {
+    const size = ctx.sys.fstat(fd).size
+    const buf = Buffer.alloc(size)
+    ctx.sys.read(fd, buf, 0, size, 0)
+    return buf.toString('utf8')
+  } finally {
+    ctx.sys.close(fd)
+  }
+}
