@@ -2,7 +2,7 @@
  * A crash in the moment a change has taken a whiteout away (mkdir over a deleted name, rmdir of a
  * directory that covers the base) must not bring the deleted base entry back.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { createNodeSys } from '../sys/nodeSys.ts'
@@ -57,4 +57,18 @@ it('leaves a finished change alone', () => {
   const after = open()
   expect(after.recovered).toEqual([])
   expect(after.readdir('/d')).toEqual([])
+})
+
+it('drops a guard whose upper/ was swapped since (a reset or restore came in between)', () => {
+  const first = open()
+  first.unlink('/d/f')
+  first.rmdir('/d')
+  const sys = crashingSys((name, args) => name === 'unlink' && args[0] === `${storage}/upper/d`)
+  expect(() => open(sys).mkdir('/d', 0o755)).toThrow(/crash/)
+  // A factory reset swaps in a fresh upper/ before the next mount.
+  renameSync(`${storage}/upper`, `${storage}/work/layerdeck/old-upper`)
+  mkdirSync(`${storage}/upper`)
+  const after = open()
+  expect(after.recovered).toEqual([])
+  expect(after.readdir('/d')).toEqual(['f'])
 })

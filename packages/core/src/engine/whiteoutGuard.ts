@@ -15,7 +15,8 @@ const O_WRONLY_CREAT_EXCL = 0o1 | 0o100 | 0o200
 /** Records that `upperPath` must hold a whiteout unless something lands there. Returns the note. */
 export function guardName(ctx: OverlayContext, upperPath: string): string {
   const note = ctx.staging.next().replace(/\/stage-([^/]+)$/, `/${GUARD_PREFIX}$1`)
-  const data = Buffer.from(upperPath)
+  // The inode of upper/ itself: a reset or restore swaps in another one, and the note is void.
+  const data = Buffer.from(`${ctx.sys.lstat(ctx.paths.upper)?.ino ?? 0}\n${upperPath}`)
   const fd = ctx.sys.open(note, O_WRONLY_CREAT_EXCL, 0o600)
   try {
     ctx.sys.write(fd, data, 0, data.length, 0)
@@ -40,8 +41,9 @@ export function recoverGuards(ctx: OverlayContext): number {
   for (const name of ctx.sys.readdir(ctx.paths.staging)) {
     if (!name.startsWith(GUARD_PREFIX)) continue
     const note = `${ctx.paths.staging}/${name}`
-    const upperPath = readNote(ctx, note)
-    if (upperPath?.startsWith(`${ctx.paths.upper}/`) === true && ctx.sys.lstat(upperPath) === undefined) {
+    const [upperIno, upperPath] = readNote(ctx, note).split('\n')
+    const sameUpper = String(ctx.sys.lstat(ctx.paths.upper)?.ino) === upperIno
+    if (sameUpper && upperPath?.startsWith(`${ctx.paths.upper}/`) === true && ctx.sys.lstat(upperPath) === undefined) {
       const parent = upperPath.slice(0, upperPath.lastIndexOf('/'))
       if (ctx.sys.lstat(parent) !== undefined) {
         placeWhiteout(ctx.sys, ctx.paths, ctx.staging, upperPath, true)
@@ -53,7 +55,7 @@ export function recoverGuards(ctx: OverlayContext): number {
   return restored
 }
 
-function readNote(ctx: OverlayContext, note: string): string | undefined {
+function readNote(ctx: OverlayContext, note: string): string {
   const fd = ctx.sys.open(note, 0)
   try {
     const size = ctx.sys.fstat(fd).size
