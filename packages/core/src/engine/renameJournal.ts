@@ -14,6 +14,8 @@ interface RenameRecord {
   to: string
   /** Storage inode of the entry being moved: it is at `to` exactly when the move happened. */
   ino: number
+  /** Inode of upper/ itself: a reset or restore swaps in another one, and the record is void. */
+  upper: number
 }
 
 const journalPath = (ctx: OverlayContext): string => `${ctx.paths.staging}/${JOURNAL}`
@@ -21,8 +23,9 @@ const journalPath = (ctx: OverlayContext): string => `${ctx.paths.staging}/${JOU
 /** Writes the journal durably (staged, fsynced, renamed into place). */
 export function beginRename(ctx: OverlayContext, from: string, to: string, moving: string): void {
   const ino = ctx.sys.lstat(moving)?.ino ?? -1
+  const upper = ctx.sys.lstat(ctx.paths.upper)?.ino ?? -1
   const tmp = ctx.staging.next()
-  const data = Buffer.from(JSON.stringify({ from, to, ino } satisfies RenameRecord))
+  const data = Buffer.from(JSON.stringify({ from, to, ino, upper } satisfies RenameRecord))
   const fd = ctx.sys.open(tmp, O_WRONLY_CREAT_EXCL, 0o600)
   try {
     ctx.sys.write(fd, data, 0, data.length, 0)
@@ -53,8 +56,10 @@ export function pendingRename(ctx: OverlayContext): RenameRecord | undefined {
     const buf = Buffer.alloc(size)
     ctx.sys.read(fd, buf, 0, size, 0)
     const record = JSON.parse(buf.toString('utf8')) as Partial<RenameRecord>
-    const { from, to, ino } = record
-    if (typeof from === 'string' && typeof to === 'string' && typeof ino === 'number') return { from, to, ino }
+    const { from, to, ino, upper } = record
+    const current = ctx.sys.lstat(ctx.paths.upper)?.ino
+    const valid = typeof from === 'string' && typeof to === 'string' && typeof ino === 'number'
+    if (valid && upper !== undefined && upper === current) return { from, to, ino, upper }
   } catch {
     // A torn journal means the rename never started: nothing to finish.
   } finally {
