@@ -30,14 +30,23 @@ function toId(id: number): number {
 
 export function utimens(ctx: OverlayContext, path: string, atimeMs: number, mtimeMs: number): void {
   const entry = copyUp(ctx, path, ctx.layers.require(path, 'utimens'))
+  ctx.sys.lutimes(entry.real, ...resolveTimes(atimeMs, mtimeMs, entry.stat))
+}
+
+/** The times utimens(2) asks for, with "now" and "leave as it is" (UTIME_NOW/OMIT) resolved. */
+export function resolveTimes(
+  atimeMs: number,
+  mtimeMs: number,
+  current: { atimeMs: number; mtimeMs: number },
+): [number, number] {
   const now = Date.now()
   const stockNow = atimeMs === STOCK_SPECIAL_MS && mtimeMs === STOCK_SPECIAL_MS
-  const pick = (value: number, current: number): number => {
+  const pick = (value: number, was: number): number => {
     if (value === UTIME_NOW_MS || (stockNow && value === STOCK_SPECIAL_MS)) return now
-    if (value === UTIME_OMIT_MS || value === STOCK_SPECIAL_MS) return current
+    if (value === UTIME_OMIT_MS || value === STOCK_SPECIAL_MS) return was
     return value
   }
-  ctx.sys.lutimes(entry.real, pick(atimeMs, entry.stat.atimeMs), pick(mtimeMs, entry.stat.mtimeMs))
+  return [pick(atimeMs, current.atimeMs), pick(mtimeMs, current.mtimeMs)]
 }
 
 export function getxattr(ctx: OverlayContext, path: string, name: string): Buffer | undefined {

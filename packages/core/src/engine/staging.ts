@@ -18,10 +18,15 @@ export class Staging {
     this.#paths = paths
   }
 
-  /** A fresh, unused path in work/layerdeck/. */
+  /** A fresh, unused path in work/layerdeck/ (a stage: removed at the next mount). */
   next(): string {
+    return `${this.#paths.staging}/${this.uniqueName(STAGE_PREFIX)}`
+  }
+
+  /** A name no other entry of work/layerdeck/ has, starting with `prefix`. */
+  uniqueName(prefix: string): string {
     this.#counter += 1
-    return `${this.#paths.staging}/${STAGE_PREFIX}${process.pid}-${this.#counter}`
+    return `${prefix}${process.pid}-${this.#counter}`
   }
 
   /** Removes a stage that did not make it into upper/ (best effort: the next mount cleans too). */

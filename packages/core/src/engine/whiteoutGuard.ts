@@ -6,33 +6,22 @@
  * turns back into a whiteout when nothing landed there.
  */
 import type { OverlayContext } from './context.ts'
-import { hasCode } from './OverlayError.ts'
+import { readFileText, removeFile, writeFileAtomic } from './smallFile.ts'
 import { placeWhiteout } from './whiteout.ts'
 
 const GUARD_PREFIX = 'guard-'
-const O_WRONLY_CREAT_EXCL = 0o1 | 0o100 | 0o200
 
 /** Records that `upperPath` must hold a whiteout unless something lands there. Returns the note. */
 export function guardName(ctx: OverlayContext, upperPath: string): string {
-  const note = ctx.staging.next().replace(/\/stage-([^/]+)$/, `/${GUARD_PREFIX}$1`)
+  const name = ctx.staging.uniqueName(GUARD_PREFIX)
   // The inode of upper/ itself: a reset or restore swaps in another one, and the note is void.
-  const data = Buffer.from(`${ctx.sys.lstat(ctx.paths.upper)?.ino ?? 0}\n${upperPath}`)
-  const fd = ctx.sys.open(note, O_WRONLY_CREAT_EXCL, 0o600)
-  try {
-    ctx.sys.write(fd, data, 0, data.length, 0)
-    ctx.sys.fsync(fd)
-  } finally {
-    ctx.sys.close(fd)
-  }
-  return note
+  const upperIno = ctx.sys.lstat(ctx.paths.upper)?.ino ?? 0
+  writeFileAtomic(ctx.sys, ctx.paths.staging, name, `${upperIno}\n${upperPath}`)
+  return `${ctx.paths.staging}/${name}`
 }
 
 export function releaseGuard(ctx: OverlayContext, note: string): void {
-  try {
-    ctx.sys.unlink(note)
-  } catch (err) {
-    if (!hasCode(err, 'ENOENT')) throw err
-  }
+  removeFile(ctx.sys, note)
 }
 
 /** At mount: a guarded name left empty by a crash gets its whiteout back. Returns how many. */
@@ -41,7 +30,7 @@ export function recoverGuards(ctx: OverlayContext): number {
   for (const name of ctx.sys.readdir(ctx.paths.staging)) {
     if (!name.startsWith(GUARD_PREFIX)) continue
     const note = `${ctx.paths.staging}/${name}`
-    const [upperIno, upperPath] = readNote(ctx, note).split('\n')
+    const [upperIno, upperPath] = (readFileText(ctx.sys, note) ?? '').split('\n')
     const sameUpper = String(ctx.sys.lstat(ctx.paths.upper)?.ino) === upperIno
     if (sameUpper && upperPath?.startsWith(`${ctx.paths.upper}/`) === true && ctx.sys.lstat(upperPath) === undefined) {
       const parent = upperPath.slice(0, upperPath.lastIndexOf('/'))
@@ -53,16 +42,4 @@ export function recoverGuards(ctx: OverlayContext): number {
     releaseGuard(ctx, note)
   }
   return restored
-}
-
-function readNote(ctx: OverlayContext, note: string): string {
-  const fd = ctx.sys.open(note, 0)
-  try {
-    const size = ctx.sys.fstat(fd).size
-    const buf = Buffer.alloc(size)
-    ctx.sys.read(fd, buf, 0, size, 0)
-    return buf.toString('utf8')
-  } finally {
-    ctx.sys.close(fd)
-  }
 }

@@ -7,7 +7,7 @@
  * this table until libfuse unlinks it.
  */
 import { storageIno, toAttr, type Attr } from '../engine/attr.ts'
-import { UTIME_NOW_MS, UTIME_OMIT_MS } from '../engine/metadata.ts'
+import { resolveTimes } from '../engine/metadata.ts'
 import { OverlayError } from '../engine/OverlayError.ts'
 import type { Overlay } from '../engine/Overlay.ts'
 
@@ -47,10 +47,9 @@ export class HiddenFiles {
     if (change === 'chmod') sys.chmod(real, a & 0o7777)
     else if (change === 'chown') sys.lchown(real, a === 0xffffffff ? -1 : a, b === 0xffffffff ? -1 : b)
     else if (change === 'utimens') {
-      const now = sys.lstat(real)
-      const pick = (v: number, current: number): number =>
-        v === UTIME_NOW_MS ? Date.now() : v === UTIME_OMIT_MS ? current : v
-      sys.lutimes(real, pick(a, now?.atimeMs ?? 0), pick(b, now?.mtimeMs ?? 0))
+      const stat = sys.lstat(real)
+      if (stat === undefined) throw new OverlayError('ENOENT', change, path)
+      sys.lutimes(real, ...resolveTimes(a, b, stat))
     }
     else sys.truncate(real, a)
   }

@@ -6,7 +6,7 @@
 import { OverlayError } from '../engine/OverlayError.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
-import { syncDir } from './treeCopy.ts'
+import { readFileText, syncDir, writeFileAtomic } from '../engine/smallFile.ts'
 
 export const JOURNAL_NAME = 'reset.journal'
 export const RESET_NEW = 'reset-new'
@@ -22,43 +22,7 @@ export interface Swap {
   time: number
 }
 
-const O_WRONLY_CREAT_TRUNC = 0o1 | 0o100 | 0o1000
-
 export const journalPath = (paths: StoragePaths): string => `${paths.staging}/${JOURNAL_NAME}`
-
-/** Writes a small file atomically (temp file, fsync, rename, fsync of the directory). */
-export function writeFileAtomic(sys: Sys, dir: string, name: string, text: string): void {
-  const tmp = `${dir}/.${name}.tmp`
-  const fd = sys.open(tmp, O_WRONLY_CREAT_TRUNC, 0o600)
-  try {
-    const data = Buffer.from(text)
-    let off = 0
-    while (off < data.length) off += sys.write(fd, data, off, data.length - off, off)
-    sys.fsync(fd)
-  } finally {
-    sys.close(fd)
-  }
-  sys.rename(tmp, `${dir}/${name}`)
-  syncDir(sys, dir)
-}
-
-export function readFileText(sys: Sys, path: string): string | undefined {
-  if (sys.lstat(path) === undefined) return undefined
-  const fd = sys.open(path, 0)
-  try {
-    const size = sys.fstat(fd).size
-    const buf = Buffer.alloc(size)
-    let off = 0
-    while (off < size) {
-      const n = sys.read(fd, buf, off, size - off, off)
-      if (n === 0) break
-      off += n
-    }
-    return buf.subarray(0, off).toString('utf8')
-  } finally {
-    sys.close(fd)
-  }
-}
 
 export function readJournal(sys: Sys, paths: StoragePaths): Swap | undefined {
   const text = readFileText(sys, journalPath(paths))

@@ -6,11 +6,10 @@
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { openStorageContext } from './context.ts'
-import { readFileText, writeFileAtomic } from './journal.ts'
 import { recoverStorage } from './recover.ts'
 import { resetStorage } from './reset.ts'
 import { revertPaths } from './revert.ts'
-import { syncDir } from './treeCopy.ts'
+import { readFileText, syncDir, writeFileAtomic } from '../engine/smallFile.ts'
 
 export type PendingAction =
   { op: 'revert'; paths: string[]; added: boolean } | { op: 'reset'; keep: string[] }

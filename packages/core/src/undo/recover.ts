@@ -15,7 +15,8 @@ import {
   UNDO_PREFIX,
   type Swap,
 } from './journal.ts'
-import { removeAside, syncDir } from './treeCopy.ts'
+import { syncDir } from '../engine/smallFile.ts'
+import { removeAside } from './treeCopy.ts'
 
 export type Recovery = 'none' | 'rolled-back' | 'finished'
 

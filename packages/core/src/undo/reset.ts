@@ -14,7 +14,8 @@ import { listChanges, type Change } from '../inspect/changes.ts'
 import { filesystemSpace, treeBytes } from '../inspect/usage.ts'
 import { RESET_NEW, UNDO_PREFIX, writeJournal, type Swap } from './journal.ts'
 import { dropOtherUndoStates, recoverStorage } from './recover.ts'
-import { copyMeta, copyStorageTree, removeAside, syncDir } from './treeCopy.ts'
+import { syncDir } from '../engine/smallFile.ts'
+import { copyMeta, copyStorageTree, removeAside } from './treeCopy.ts'
 
 export interface ResetOptions {
   /** Merged paths whose storage state survives the reset. */

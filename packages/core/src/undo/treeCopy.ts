@@ -5,7 +5,6 @@ import { removeTree } from '../engine/staging.ts'
 import type { FileStat, Sys } from '../engine/sys.ts'
 
 const O_RDONLY = 0
-const O_DIRECTORY = 0o200000
 
 /** Copies one storage entry (a whole subtree for a directory) to `dest`, every xattr included. */
 export function copyStorageTree(sys: Sys, src: string, dest: string): void {
@@ -49,16 +48,6 @@ export function copyMeta(
 
 export function syncFile(sys: Sys, path: string): void {
   const fd = sys.open(path, O_RDONLY)
-  try {
-    sys.fsync(fd)
-  } finally {
-    sys.close(fd)
-  }
-}
-
-/** fsync(2) of a directory, so renames in it are on disk. */
-export function syncDir(sys: Sys, path: string): void {
-  const fd = sys.open(path, O_RDONLY | O_DIRECTORY)
   try {
     sys.fsync(fd)
   } finally {
