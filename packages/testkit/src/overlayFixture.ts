@@ -2,10 +2,11 @@
  * One overlay for one test: fresh temp dirs (base, storage, mount point), a base filled by a
  * shell script, a real `layerdeck mount`, and cleanup in every case (stop, force-unmount, rm).
  */
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { startMount, type MountProcess } from './mountProcess.ts'
 import { sh, shOk, type ShResult } from './shell.ts'
 import { tempDir } from './tempDir.ts'
+import { hashTree } from './treeSnapshot.ts'
 
 export interface OverlayFixture {
   /** The temp dir holding base/, storage/ and mnt/. */
@@ -21,9 +22,14 @@ export interface OverlayFixtureOptions {
   storage?: string
   /** Called before the temp dir is removed (e.g. to unmount a tmpfs), even when the test failed. */
   cleanup?: () => Promise<void> | void
+  /** Let every user reach the mount point (the temp dir is 0700 otherwise). */
+  reachableByAll?: boolean
 }
 
-/** Runs `fn` against a fresh mount whose base was filled by `baseScript` (run in the base dir). */
+/**
+ * Runs `fn` against a fresh mount whose base was filled by `baseScript` (run in the base dir), and
+ * fails when the base was written meanwhile: the base is never written, whatever the test did.
+ */
 export async function withOverlay(
   baseScript: string,
   fn: (f: OverlayFixture) => Promise<void>,
@@ -38,8 +44,11 @@ export async function withOverlay(
     const mnt = `${root}/mnt`
     for (const dir of [base, storage, mnt]) mkdirSync(dir, { recursive: true })
     if (baseScript.trim() !== '') await shOk(baseScript, { cwd: base })
+    if (options.reachableByAll === true) chmodSync(root, 0o755)
+    const before = await hashTree(base)
     mount = await startMount({ base, storage, mountpoint: mnt })
     await fn({ root, base, storage, mnt, mount })
+    if ((await hashTree(base)) !== before) throw new Error(`the base ${base} was written during the test`)
   } finally {
     try {
       await mount?.stop()
