@@ -61,7 +61,7 @@ export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000):
       const res = value as ControlResponse
       if (res.id !== 1) return
       if (res.ok) done(() => resolve(res.result))
-      else done(() => reject(Object.assign(new Error(res.error.message), { code: res.error.code })))
+      else done(() => reject(Object.assign(new Error(res.error.message), res.error)))
     })
     socket.once('error', (err) => done(() => reject(err)))
     socket.once('close', () =>

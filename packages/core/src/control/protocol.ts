@@ -27,20 +27,57 @@ export function socketPath(paths: StoragePaths): string {
 export const mountRecordPath = (paths: StoragePaths): string =>
   `${paths.staging}/${MOUNT_RECORD_NAME}`
 
+/**
+ * Requests. revert, reset, undo and restore first look at the open files the change would
+ * strand (see OpenFile); with any, they answer EBUSY with `openFiles` and change nothing,
+ * unless `force` is set. A dry run answers the plan with the same `openFiles` list.
+ */
 export type ControlRequest =
   | { id: number; op: 'info' }
   | { id: number; op: 'status' }
-  | { id: number; op: 'revert'; paths: string[]; added?: boolean; dryRun?: boolean }
-  | { id: number; op: 'reset'; keep?: string[]; dryRun?: boolean }
-  | { id: number; op: 'undo' }
+  | { id: number; op: 'handles' }
+  | { id: number; op: 'revert'; paths: string[]; added?: boolean; dryRun?: boolean; force?: boolean }
+  | { id: number; op: 'reset'; keep?: string[]; dryRun?: boolean; force?: boolean }
+  | { id: number; op: 'undo'; force?: boolean }
   | { id: number; op: 'purge' }
+  | {
+      id: number
+      op: 'restore'
+      /** A backup archive the daemon can read (a path on the device). */
+      archive: string
+      replace?: boolean
+      dryRun?: boolean
+      force?: boolean
+    }
+  | { id: number; op: 'snapshot' }
+  | { id: number; op: 'release'; snapshot: string }
   | { id: number; op: 'watch' }
 
 export type ControlOp = ControlRequest['op']
 
 export type ControlResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code: string; message: string } }
+  | { id: number; ok: false; error: ControlError }
+
+export interface ControlError {
+  /** errno code: EBUSY (open files would be stranded), EINVAL, ENOENT, ENOSPC, ... */
+  code: string
+  message: string
+  /** With EBUSY from revert/reset/undo/restore: the open files the change would strand. */
+  openFiles?: OpenFile[]
+}
+
+/** An open file on the mount, and who holds it. */
+export interface OpenFile {
+  /** Overlay path the file was opened at. */
+  path: string
+  pid: number
+  uid: number
+  /** /proc/PID/comm while the process lives. */
+  command?: string
+  /** Opened for writing: a revert or reset would strand what it writes next. */
+  write: boolean
+}
 
 /** What a mount's daemon tells about itself (also written to work/layerdeck/mount.json). */
 export interface MountInfo {
@@ -49,13 +86,20 @@ export interface MountInfo {
   mountpoint: string
   pid: number
   since: number
+  /** The FUSE binding and LayerDeck version serving the mount (live answers only). */
+  engine?: string
+  version?: string
+  /** The storage was full at mount time: bookkeeping notes could not be written. */
+  storageFull?: boolean
 }
 
 /** A change made through the mount, or an undo action the daemon ran. */
 export type ControlEvent =
   | ChangeEvent
   | { kind: 'revert'; path: string; time: number }
-  | { kind: 'reset' | 'undo' | 'purge'; path: '/'; time: number }
+  | { kind: 'reset' | 'undo' | 'purge' | 'restore'; path: '/'; time: number }
+  /** The last event a watcher gets: the mount went away (unmounted, daemon stopping). */
+  | { kind: 'unmount'; path: '/'; time: number }
 
 export interface EventLine {
   event: ControlEvent

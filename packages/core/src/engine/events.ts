@@ -9,6 +9,15 @@ export interface ChangeEvent {
   to?: string
   /** Milliseconds since the epoch. */
   time: number
+  /** Who made the change, when the binding knows (the process of the FUSE request). */
+  writer?: Writer
+}
+
+/** The process behind a request: `command` is /proc/PID/comm, read while the process lives. */
+export interface Writer {
+  pid: number
+  uid: number
+  command?: string
 }
 
 export type ChangeListener = (event: ChangeEvent) => void
