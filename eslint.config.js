@@ -35,7 +35,27 @@ export default tseslint.config(
     ignores: ['packages/core/src/engine/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['express', 'react', '@layerdeck/agent', '@layerdeck/dashboard'], message: 'The core knows nothing of HTTP or React.' },
+        { group: ['express', 'react', '@layerdeck/agent', '@layerdeck/dashboard', '@layerdeck/api'], message: 'The core knows nothing of HTTP or React.' },
+      ] }],
+    },
+  },
+  {
+    // The API's contract stands alone: dashboard -> api <- agent -> core.
+    files: ['packages/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@layerdeck/core', '@layerdeck/core/*', '@layerdeck/agent', '@layerdeck/dashboard', 'express', 'react', 'node:*'], message: 'packages/api holds schemas and types only: it imports zod and nothing of the agent, the core or Node.' },
+      ] }],
+    },
+  },
+  {
+    // The dashboard reaches the API through its types (zod stays out of the bundle unless chosen).
+    files: ['apps/dashboard/**/*.ts', 'apps/dashboard/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [
+        { name: '@layerdeck/api', message: 'Import the API types only (import type).', allowTypeImports: true },
+      ], patterns: [
+        { group: ['@layerdeck/core', '@layerdeck/core/*', '@layerdeck/agent'], message: 'The dashboard knows the filesystem only through the API.' },
       ] }],
     },
   },
