@@ -2,6 +2,7 @@
 import { connect, type Socket } from 'node:net'
 import { OverlayError } from '../engine/OverlayError.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
+import { trustedSocket } from './socketDir.ts'
 import {
   onLines,
   socketPath,
@@ -14,9 +15,17 @@ import {
 type Body<R> = R extends unknown ? Omit<R, 'id'> : never
 export type RequestBody = Body<ControlRequest>
 
-/** Connects to the daemon serving a storage; undefined when none is listening. */
+/**
+ * Connects to the daemon serving a storage; undefined when none is listening. Rejects (EPERM)
+ * when the socket or its directory could have been made by another user (socketDir.ts).
+ */
 export function openControl(paths: StoragePaths, timeoutMs = 2000): Promise<Socket | undefined> {
   return new Promise((resolve, reject) => {
+    try {
+      if (!trustedSocket(socketPath(paths))) return resolve(undefined)
+    } catch (err) {
+      return reject(err instanceof Error ? err : new Error(String(err)))
+    }
     const socket = connect(socketPath(paths))
     const timer = setTimeout(() => {
       socket.destroy()

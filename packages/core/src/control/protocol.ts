@@ -105,16 +105,56 @@ export interface EventLine {
   event: ControlEvent
 }
 
-/** Calls `onLine` with each non-empty line a socket sends (the protocol is one JSON per line). */
-export function onLines(socket: Socket, onLine: (line: string) => void): void {
-  let buffer = ''
+/** A request line longer than this drops the client (requests are small; paths are < 64 KiB). */
+export const MAX_REQUEST_LINE = 1 << 20
+/** An answer line longer than this drops the connection on the client side. */
+export const MAX_ANSWER_LINE = 512 << 20
+
+export interface LineLimit {
+  /** Longest line accepted, in UTF-16 code units (at most as many as its UTF-8 bytes). */
+  maxLine: number
+  /** Called once when a line grows past maxLine; nothing more is read from the socket. */
+  onOverflow(): void
+}
+
+/**
+ * Calls `onLine` with each non-empty line a socket sends (the protocol is one JSON per line).
+ * Each chunk is scanned once; what waits for its newline is kept as pieces and capped by
+ * `limit.maxLine`, so a peer that never sends one can neither grow the buffer without end nor
+ * make every read rescan it.
+ */
+export function onLines(
+  socket: Socket,
+  onLine: (line: string) => void,
+  limit: LineLimit = { maxLine: MAX_ANSWER_LINE, onOverflow: () => socket.destroy() },
+): void {
+  let pending: string[] = []
+  let pendingLength = 0
+  let overflowed = false
   socket.setEncoding('utf8')
   socket.on('data', (chunk: string) => {
-    buffer += chunk
-    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, i)
-      buffer = buffer.slice(i + 1)
+    if (overflowed) return
+    let start = 0
+    for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', start)) {
+      const line = pending.join('') + chunk.slice(start, i)
+      pending = []
+      pendingLength = 0
+      start = i + 1
+      if (line.length > limit.maxLine) return overflow()
       if (line.trim() !== '') onLine(line)
+      if (socket.destroyed) return
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.slice(start))
+      pendingLength += chunk.length - start
+      if (pendingLength > limit.maxLine) overflow()
     }
   })
+  function overflow(): void {
+    overflowed = true
+    pending = []
+    pendingLength = 0
+    socket.pause()
+    limit.onOverflow()
+  }
 }

@@ -4,7 +4,7 @@
  * so commands on the storage know its base and mount point, and purges the reset undo state when
  * the storage needs the space.
  */
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs'
+import { chmodSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createServer, type Socket } from 'node:net'
 import type { ChangeEvent } from '../engine/events.ts'
@@ -14,7 +14,9 @@ import { writeFileAtomic } from '../engine/smallFile.ts'
 import { autoPurge } from '../undo/reset.ts'
 import { openControl } from './client.ts'
 import { handle, KERNEL_CACHE_MS, type HandlerContext } from './handlers.ts'
+import { secureSocketDir } from './socketDir.ts'
 import {
+  MAX_REQUEST_LINE,
   MOUNT_RECORD_NAME,
   onLines,
   socketPath,
@@ -26,6 +28,11 @@ import {
 const AUTO_PURGE_INTERVAL_MS = 5000
 /** A watcher that does not read its events is dropped past this much unsent output. */
 const WATCHER_BACKLOG = 1 << 20
+/** A client that sends requests without reading the answers is dropped past this much. */
+const CLIENT_BACKLOG = 16 << 20
+
+/** One line on the daemon's stderr (notes, dropped clients). */
+const note = (text: string): boolean => process.stderr.write(`layerdeck: ${text}\n`)
 
 export interface ControlServer {
   /** Sends an engine change event to every watcher. */
@@ -92,7 +99,8 @@ async function listenFresh(
       code: 'EBUSY',
     })
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  const repaired = secureSocketDir(dirname(path))
+  if (repaired !== undefined) note(repaired)
   try {
     unlinkSync(path)
   } catch {
@@ -100,7 +108,14 @@ async function listenFresh(
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(path, () => resolve())
+    // The mount runs with umask 0: bind() would make the socket 0777 until the chmod after it.
+    // bind() happens inside listen(), synchronously, so the umask is back before any FUSE request.
+    const umask = process.umask(0o077)
+    try {
+      server.listen(path, () => resolve())
+    } finally {
+      process.umask(umask)
+    }
   })
 }
 
@@ -116,7 +131,18 @@ function serveClient(
     watchers.delete(socket)
   })
   socket.on('error', () => socket.destroy())
-  onLines(socket, (line) => answer(h, socket, line, watchers))
+  const drop = (why: string): void => {
+    note(`control client dropped: ${why}`)
+    socket.destroy()
+  }
+  onLines(
+    socket,
+    (line) => {
+      if (socket.writableLength > CLIENT_BACKLOG) drop(`it left more than ${CLIENT_BACKLOG} bytes of answers unread`)
+      else answer(h, socket, line, watchers)
+    },
+    { maxLine: MAX_REQUEST_LINE, onOverflow: () => drop(`line longer than ${MAX_REQUEST_LINE} bytes`) },
+  )
 }
 
 function answer(h: HandlerContext, socket: Socket, line: string, watchers: Set<Socket>): void {
