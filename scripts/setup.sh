@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.9
-# libfuse2: fuse-native's binary links libfuse.so.2; fuse3: fusermount; attr: getfattr in tests.
-PACKAGES=(libfuse2 fuse3 attr "$@")
+# libfuse2: fuse-native's binary links libfuse.so.2; fuse3: fusermount; libfuse3-dev + gcc:
+# LayerDeck's native module (scripts/build-native.sh); attr: getfattr in tests.
+PACKAGES=(libfuse2 fuse3 libfuse3-dev gcc pkg-config attr "$@")
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -32,3 +33,5 @@ fi
 pnpm install --frozen-lockfile --reporter=silent
 # fuse-native from patched source: tells the daemon who made each request (see the script).
 bash scripts/build-fuse-native.sh
+# LayerDeck's own native module: safe system calls and the libfuse3 binding.
+bash scripts/build-native.sh

@@ -43,5 +43,11 @@ export function toAttr(stat: FileStat, ino: number, merged: boolean): Attr {
     atimeMs: stat.atimeMs,
     mtimeMs: stat.mtimeMs,
     ctimeMs: stat.ctimeMs,
+    atimeSec: stat.atimeSec,
+    atimeNsec: stat.atimeNsec,
+    mtimeSec: stat.mtimeSec,
+    mtimeNsec: stat.mtimeNsec,
+    ctimeSec: stat.ctimeSec,
+    ctimeNsec: stat.ctimeNsec,
   }
 }
