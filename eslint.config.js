@@ -1,5 +1,7 @@
 import js from '@eslint/js'
 import globals from 'globals'
+import jsxA11y from 'eslint-plugin-jsx-a11y'
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
@@ -56,6 +58,45 @@ export default tseslint.config(
         { name: '@layerdeck/api', message: 'Import the API types only (import type).', allowTypeImports: true },
       ], patterns: [
         { group: ['@layerdeck/core', '@layerdeck/core/*', '@layerdeck/agent'], message: 'The dashboard knows the filesystem only through the API.' },
+      ] }],
+    },
+  },
+  // --- apps/dashboard (owned by the dashboard): browser globals, hooks, a11y, feature boundaries.
+  {
+    files: ['apps/dashboard/**/*.{ts,tsx}'],
+    ignores: ['apps/dashboard/*.config.ts', 'apps/dashboard/scripts/**'],
+    plugins: { ...jsxA11y.flatConfigs.strict.plugins, ...reactHooks.configs.flat.recommended.plugins },
+    languageOptions: { ...jsxA11y.flatConfigs.strict.languageOptions, globals: { ...globals.browser } },
+    rules: {
+      ...jsxA11y.flatConfigs.strict.rules,
+      ...reactHooks.configs.flat.recommended.rules,
+      // A scrolling <pre> must take focus so a keyboard can scroll it (axe: scrollable-region-focusable).
+      'jsx-a11y/no-noninteractive-tabindex': ['error', { tags: ['pre'], roles: ['tabpanel'] }],
+    },
+  },
+  // Code flows shared -> features -> app; no feature imports another feature (the app composes them).
+  ...['overview', 'tree', 'file', 'reset', 'backup', 'audit', 'session'].map((feature) => ({
+    files: [`apps/dashboard/src/features/${feature}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: `^\\.\\./(?!${feature}/)[^./][^/]*/`, message: 'A feature does not import another feature: move the piece to src/shared, or compose both in src/app.' },
+        { regex: '(^|/)app/', message: 'Features do not import the app shell.' },
+      ] }],
+    },
+  })),
+  {
+    files: ['apps/dashboard/src/shared/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '(^|/)(features|app)/', message: 'src/shared is imported by features and the app, never the other way round.' },
+      ] }],
+    },
+  },
+  {
+    files: ['apps/dashboard/src/app/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '/features/[^/]+/(?!index\\.ts$)', message: "The app imports a feature through its index.ts only, not the feature's insides." },
       ] }],
     },
   },

@@ -28,6 +28,8 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      // The dashboard's component tests (Testing Library on jsdom): its own project file.
+      'apps/dashboard/vitest.config.ts',
     ],
   },
 })

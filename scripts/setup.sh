@@ -8,6 +8,8 @@ PNPM_VERSION=10.34.9
 # libfuse2: fuse-native's binary links libfuse.so.2; fuse3: fusermount; libfuse3-dev + gcc:
 # LayerDeck's native module (scripts/build-native.sh); attr: getfattr in tests.
 PACKAGES=(libfuse2 fuse3 libfuse3-dev gcc pkg-config attr "$@")
+# chromium: the dashboard's screenshots and browser checks (playwright-core drives /usr/bin/chromium).
+PACKAGES+=(chromium)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

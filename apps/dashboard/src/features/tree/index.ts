@@ -1,0 +1,1 @@
+export { TreeBrowser } from './TreeBrowser.tsx'
