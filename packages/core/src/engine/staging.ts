@@ -66,7 +66,10 @@ export class Staging {
   }
 }
 
-/** rm -r without following symlinks. */
+/**
+ * rm -r without following symlinks. Iterative (a stack of directories, each read once): a
+ * storage tree may be as deep as any user made it through the mount.
+ */
 export function removeTree(sys: Sys, path: string): void {
   const stat = sys.lstat(path)
   if (stat === undefined) return
@@ -74,6 +77,18 @@ export function removeTree(sys: Sys, path: string): void {
     sys.unlink(path)
     return
   }
-  for (const name of sys.readdir(path)) removeTree(sys, `${path}/${name}`)
-  sys.rmdir(path)
+  const stack = [{ dir: path, names: sys.readdir(path), next: 0 }]
+  for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+    const name = top.names[top.next++]
+    if (name === undefined) {
+      sys.rmdir(top.dir)
+      stack.pop()
+      continue
+    }
+    const child = `${top.dir}/${name}`
+    const st = sys.lstat(child)
+    if (st === undefined) continue
+    if (isDir(st.mode)) stack.push({ dir: child, names: sys.readdir(child), next: 0 })
+    else sys.unlink(child)
+  }
 }

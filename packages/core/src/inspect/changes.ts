@@ -101,9 +101,26 @@ export function changesUnder(q: ChangeQuery, path: string): Change[] {
   return listChanges(q).filter((c) => isWithin(c.path, path))
 }
 
-function walk(q: ChangeQuery, dir: WalkDir, out: Change[]): number {
-  const names = q.sys.readdir(dir.upper).sort()
-  for (const name of names) {
+interface Frame {
+  dir: WalkDir
+  names: string[]
+  next: number
+}
+
+/**
+ * Depth-first over upper/ with an explicit stack (a storage may be as deep as any user made it
+ * through the mount: recursion would run out of stack). A directory is classified before its
+ * children are walked: all it needs from them is how many names it holds.
+ */
+function walk(q: ChangeQuery, root: WalkDir, out: Change[]): void {
+  const stack: Frame[] = [{ dir: root, names: q.sys.readdir(root.upper).sort(), next: 0 }]
+  for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+    const name = top.names[top.next++]
+    if (name === undefined) {
+      stack.pop()
+      continue
+    }
+    const { dir } = top
     const path = joinPath(dir.path, name)
     const real = `${dir.upper}/${name}`
     const stat = q.sys.lstat(real)
@@ -112,10 +129,9 @@ function walk(q: ChangeQuery, dir: WalkDir, out: Change[]): number {
     const baseStat = baseReal === null ? undefined : q.sys.lstat(baseReal)
     const base =
       baseReal !== null && baseStat !== undefined ? { real: baseReal, stat: baseStat } : undefined
-    if (isDir(stat.mode)) walkDir(q, { path, real, stat }, dir, base, out)
+    if (isDir(stat.mode)) stack.push(enterDir(q, { path, real, stat }, dir, base, out))
     else out.push(classifyLeaf(q.sys, { path, real, stat }, base))
   }
-  return names.length
 }
 
 interface Found {
@@ -124,7 +140,7 @@ interface Found {
   stat: FileStat
 }
 
-function change(
+export function change(
   found: Found,
   state: ChangeState,
   base: { real: string } | undefined,
@@ -142,7 +158,7 @@ function change(
   }
 }
 
-function classifyLeaf(
+export function classifyLeaf(
   sys: Sys,
   found: Found,
   base: { real: string; stat: FileStat } | undefined,
@@ -163,13 +179,14 @@ function classifyLeaf(
   return change(found, fields.length > 0 ? 'metadata' : 'unchanged', base, fields)
 }
 
-function walkDir(
+/** Classifies a storage directory (pushing its change, if any) and returns its walk frame. */
+function enterDir(
   q: ChangeQuery,
   found: Found,
   parent: WalkDir,
   base: { real: string; stat: FileStat } | undefined,
   out: Change[],
-): void {
+): Frame {
   const { sys } = q
   const opaque = isOpaqueValue(sys.getXattr(found.real, OPAQUE_XATTR))
   const redirect =
@@ -182,16 +199,16 @@ function walkDir(
     const stat = sys.lstat(real)
     merged = stat !== undefined && isDir(stat.mode) ? real : null
   }
-  const at = out.length
-  const children = walk(q, { path: found.path, upper: found.real, base: merged }, out)
+  const names = sys.readdir(found.real).sort()
   const self =
     redirect !== undefined
       ? change(found, 'added', merged === null ? undefined : { real: merged })
-      : classifyDir(sys, found, base, opaque, children)
-  if (self !== undefined) out.splice(at, 0, self)
+      : classifyDir(sys, found, base, opaque, names.length)
+  if (self !== undefined) out.push(self)
+  return { dir: { path: found.path, upper: found.real, base: merged }, names, next: 0 }
 }
 
-function classifyDir(
+export function classifyDir(
   sys: Sys,
   found: Found,
   base: { real: string; stat: FileStat } | undefined,

@@ -51,22 +51,26 @@ interface Tally {
   files: Array<{ path: string; bytes: number; size: number }>
 }
 
-/** Allocated bytes under a real directory, hard links counted once. */
+/**
+ * Allocated bytes under a real directory, hard links counted once. Iterative (an explicit stack
+ * of paths): a tree may be as deep as any user made it through the mount.
+ */
 function tally(sys: Sys, real: string, path: string, t: Tally): { bytes: number; entries: number } {
-  const stat = sys.lstat(real)
-  if (stat === undefined) return { bytes: 0, entries: 0 }
   let bytes = 0
-  let entries = 1
-  if (!t.seen.has(stat.ino)) {
-    t.seen.add(stat.ino)
-    bytes = stat.blocks * 512
-    if (isFile(stat.mode)) t.files.push({ path, bytes, size: stat.size })
-  }
-  if (isDir(stat.mode)) {
-    for (const name of sys.readdir(real)) {
-      const sub = tally(sys, `${real}/${name}`, joinPath(path, name), t)
-      bytes += sub.bytes
-      entries += sub.entries
+  let entries = 0
+  const stack: Array<[string, string]> = [[real, path]]
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [r, p] = next
+    const stat = sys.lstat(r)
+    if (stat === undefined) continue
+    entries += 1
+    if (!t.seen.has(stat.ino)) {
+      t.seen.add(stat.ino)
+      bytes += stat.blocks * 512
+      if (isFile(stat.mode)) t.files.push({ path: p, bytes: stat.blocks * 512, size: stat.size })
+    }
+    if (isDir(stat.mode)) {
+      for (const name of sys.readdir(r)) stack.push([`${r}/${name}`, joinPath(p, name)])
     }
   }
   return { bytes, entries }
@@ -96,7 +100,9 @@ export function storageUsage(q: UsageQuery): Usage {
     held += sub.bytes
   }
   byFolder.sort((a, b) => b.bytes - a.bytes)
-  const largest = t.files.sort((a, b) => b.bytes - a.bytes).slice(0, q.top ?? 10)
+  const largest = t.files
+    .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .slice(0, q.top ?? 10)
   const filesystem = filesystemSpace(sys, paths.upper)
   const undoHeld = undoBytes(sys, paths)
   return {

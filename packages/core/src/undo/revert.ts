@@ -155,7 +155,18 @@ function applyStep(ctx: OverlayContext, action: RevertAction, t: Target, added: 
   }
 }
 
-/** Reverts a storage directory over a base directory entry by entry; keeps storage-only entries unless `added`. */
+interface TreeFrame {
+  real: string
+  base: { real: string; stat: FileStat }
+  names: string[]
+  next: number
+}
+
+/**
+ * Reverts a storage directory over a base directory entry by entry; keeps storage-only entries
+ * unless `added`. Iterative (a tree may be as deep as any user made it through the mount): each
+ * directory is finished once its entries are done.
+ */
 function revertTree(
   ctx: OverlayContext,
   real: string,
@@ -165,36 +176,49 @@ function revertTree(
 ): number {
   const { sys } = ctx
   let removed = 0
-  for (const name of sys.readdir(real)) {
-    const child = `${real}/${name}`
+  const stack: TreeFrame[] = [{ real, base, names: sys.readdir(real), next: 0 }]
+  for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+    const name = top.names[top.next++]
+    if (name === undefined) {
+      stack.pop()
+      removed += finishDir(ctx, top, isRoot && stack.length === 0)
+      continue
+    }
+    const child = `${top.real}/${name}`
     const stat = sys.lstat(child)
     if (stat === undefined) continue
-    const baseReal = `${base.real}/${name}`
+    const baseReal = `${top.base.real}/${name}`
     const baseStat = sys.lstat(baseReal)
     if (isWhiteoutStat(stat)) {
       sys.unlink(child)
       removed += 1
     } else if (isDir(stat.mode) && baseStat !== undefined && isDir(baseStat.mode)) {
-      removed += revertTree(ctx, child, { real: baseReal, stat: baseStat }, added, false)
+      stack.push({ real: child, base: { real: baseReal, stat: baseStat }, names: sys.readdir(child), next: 0 })
     } else if (baseStat !== undefined || added) {
       if (isDir(stat.mode)) removeAside(sys, ctx.paths, child, 'revert')
       else sys.unlink(child)
       removed += 1
     }
   }
+  return removed
+}
+
+/** A reverted directory: no opacity or redirect; gone when empty, else the base's metadata. */
+function finishDir(ctx: OverlayContext, dir: TreeFrame, isRoot: boolean): number {
+  const { sys } = ctx
   for (const name of [OPAQUE_XATTR, REDIRECT_XATTR]) {
-    if (sys.getXattr(real, name) !== undefined) sys.removeXattr(real, name)
+    if (sys.getXattr(dir.real, name) !== undefined) sys.removeXattr(dir.real, name)
   }
-  if (isRoot) return removed
-  if (sys.readdir(real).length === 0) {
-    sys.rmdir(real)
-    return removed + 1
+  if (isRoot) return 0
+  if (sys.readdir(dir.real).length === 0) {
+    sys.rmdir(dir.real)
+    return 1
   }
   // Storage-only entries stay in it: the directory itself takes the base's metadata back.
-  for (const name of sys.listXattr(real))
-    if (!name.startsWith('trusted.overlay.')) sys.removeXattr(real, name)
-  copyMeta(sys, base.real, base.stat, real, false)
-  return removed
+  for (const name of sys.listXattr(dir.real))
+    if (!name.startsWith('trusted.overlay.')) sys.removeXattr(dir.real, name)
+  copyMeta(sys, dir.base.real, dir.base.stat, dir.real, false)
+  return 0
 }
 
 function assertNever(x: never): never {

@@ -6,18 +6,49 @@ import type { FileStat, Sys } from '../engine/sys.ts'
 
 const O_RDONLY = 0
 
-/** Copies one storage entry (a whole subtree for a directory) to `dest`, every xattr included. */
+interface CopyFrame {
+  src: string
+  dest: string
+  stat: FileStat
+  names: string[]
+  next: number
+}
+
+/**
+ * Copies one storage entry (a whole subtree for a directory) to `dest`, every xattr included.
+ * Iterative: a directory's metadata is set once its entries are in (they move its mtime).
+ */
 export function copyStorageTree(sys: Sys, src: string, dest: string): void {
   const stat = sys.lstat(src)
   if (stat === undefined) return
+  if (!isDir(stat.mode)) return copyEntry(sys, src, stat, dest)
+  sys.mkdir(dest, 0o700)
+  const stack: CopyFrame[] = [{ src, dest, stat, names: sys.readdir(src), next: 0 }]
+  for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+    const name = top.names[top.next++]
+    if (name === undefined) {
+      copyMeta(sys, top.src, top.stat, top.dest, true)
+      stack.pop()
+      continue
+    }
+    const from = `${top.src}/${name}`
+    const to = `${top.dest}/${name}`
+    const st = sys.lstat(from)
+    if (st === undefined) continue
+    if (isDir(st.mode)) {
+      sys.mkdir(to, 0o700)
+      stack.push({ src: from, dest: to, stat: st, names: sys.readdir(from), next: 0 })
+    } else copyEntry(sys, from, st, to)
+  }
+}
+
+/** Copies one entry that is not a directory. */
+function copyEntry(sys: Sys, src: string, stat: FileStat, dest: string): void {
   if (isWhiteoutStat(stat)) {
     sys.link(src, dest)
     return
   }
-  if (isDir(stat.mode)) {
-    sys.mkdir(dest, 0o700)
-    for (const name of sys.readdir(src)) copyStorageTree(sys, `${src}/${name}`, `${dest}/${name}`)
-  } else if (isFile(stat.mode)) {
+  if (isFile(stat.mode)) {
     sys.copyFile(src, dest)
     syncFile(sys, dest)
   } else if (isSymlink(stat.mode)) {
