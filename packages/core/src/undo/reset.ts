@@ -7,7 +7,7 @@
  */
 import { isDir } from '../engine/fileMode.ts'
 import { isWithin, normalizeMergedPath, ROOT } from '../engine/mergedPath.ts'
-import { OverlayError } from '../engine/OverlayError.ts'
+import { hasCode, OverlayError } from '../engine/OverlayError.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { listChanges, type Change } from '../inspect/changes.ts'
@@ -76,6 +76,7 @@ export function resetStorage(
     undoState: null,
   }
   if (options.dryRun === true) return result
+  makeStaging(sys, paths)
   const incoming = `${paths.staging}/${RESET_NEW}`
   buildNewUpper(sys, paths, incoming, kept)
   const swap: Swap = {
@@ -86,6 +87,20 @@ export function resetStorage(
   }
   runSwap(sys, paths, swap)
   return { ...result, undoState: swap.aside }
+}
+
+/**
+ * work/layerdeck/ (0700), which a storage the kernel alone has written (upper/ + work/work)
+ * does not have yet: the reset builds the new upper/ and keeps the undo state there.
+ */
+function makeStaging(sys: Sys, paths: StoragePaths): void {
+  for (const dir of [paths.work, paths.staging]) {
+    try {
+      sys.mkdir(dir, 0o700)
+    } catch (err) {
+      if (!hasCode(err, 'EEXIST')) throw err
+    }
+  }
 }
 
 /** The new upper/: the old root's metadata, and each kept path with its parents. */
