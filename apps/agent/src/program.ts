@@ -11,6 +11,8 @@ import { registerRestore } from './commands/restore.ts'
 import { registerRun } from './commands/run.ts'
 import { registerInitScript } from './commands/initScript.ts'
 import { registerBootStatus } from './commands/initScriptStatus.ts'
+import { registerServe } from './commands/serve.ts'
+import { registerUser } from './commands/user.ts'
 
 /** Every command registers itself here, in the order `layerdeck --help` lists them. */
 export function createProgram(): Command {
@@ -29,6 +31,8 @@ export function createProgram(): Command {
   registerRun(program)
   registerInitScript(program)
   registerBootStatus(program)
+  registerServe(program)
+  registerUser(program)
   // A usage error is one line that says what is wrong and where to look.
   for (const command of program.commands) {
     command.configureOutput({ outputError: (text, write) => write(oneLine(text, `layerdeck ${command.name()} --help`)) })

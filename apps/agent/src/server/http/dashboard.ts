@@ -1,0 +1,43 @@
+/**
+ * GET / and the dashboard's assets: the build in apps/dashboard/dist served with its
+ * pre-compressed .br/.gz files and an SPA fallback (sirv); until a build exists, a plain page
+ * that says so. The folder is looked at again every few seconds, so a build made while the
+ * agent runs is picked up.
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { RequestHandler } from 'express'
+import sirv from 'sirv'
+
+const RECHECK_MS = 5000
+
+export const defaultDashboardDir = (): string =>
+  process.env.LAYERDECK_DASHBOARD_DIR ?? fileURLToPath(new URL('../../../../dashboard/dist', import.meta.url))
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>LayerDeck</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>LayerDeck agent</h1>
+<p>The agent is running, but the dashboard has not been built yet.</p>
+<p>Build it with <code>pnpm --filter @layerdeck/dashboard build</code> (it lands in <code>apps/dashboard/dist</code>),
+or use the API: <a href="/api/openapi.json">/api/openapi.json</a> describes it, <a href="/api/health">/api/health</a> answers without signing in.</p>
+</body></html>
+`
+
+export function dashboard(dir: string): RequestHandler {
+  let handler: RequestHandler | undefined
+  let checkedAt = 0
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next()
+    if (handler === undefined && Date.now() - checkedAt > RECHECK_MS) {
+      checkedAt = Date.now()
+      if (existsSync(`${dir}/index.html`)) {
+        const serve = sirv(dir, { single: true, gzip: true, brotli: true, etag: true, dev: false })
+        handler = (rq, rs, nx) => serve(rq, rs, nx)
+      }
+    }
+    if (handler !== undefined) return handler(req, res, next)
+    res.status(200).type('text/html').send(PLACEHOLDER)
+  }
+}
