@@ -25,8 +25,9 @@ rm -rf "$STORAGE" && mkdir -p "$STORAGE"
 
 # The factory image: squashfs when loop devices work, the plain folder otherwise.
 BASE=$ROM
-if mksquashfs "$ROOT/examples/rootfs" "$DEMO/factory.sqfs" -noappend -quiet -all-root \
-     -p 'tmp m 1777 0 0' -p 'root m 700 0 0' >/dev/null 2>&1 \
+if mksquashfs "$ROOT/examples/rootfs" "$DEMO/factory.sqfs" -noappend -quiet -no-progress \
+     -action 'guid(0,0)@true' -pf "$ROOT/examples/rootfs.pseudo" -all-time 1794636000 \
+     -mkfs-time 1794636000 -wildcards -e '... .keep' >/dev/null 2>&1 \
    && mount -t squashfs -o loop,ro "$DEMO/factory.sqfs" "$ROM" 2>/dev/null; then
   echo "demo: factory image $DEMO/factory.sqfs mounted read-only at $ROM"
 else

@@ -1,0 +1,2 @@
+# The plant runs on UTC (/etc/timezone); SCADA converts for display.
+export TZ=UTC
