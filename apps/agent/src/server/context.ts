@@ -38,6 +38,8 @@ export interface AgentConfig {
   log?: Logger | undefined
   /** Login throttle (tests make the window short). */
   loginFailures?: { max: number; windowMs: number }
+  /** Where the first-run setup token is announced (default: the console). */
+  onSetupToken?: (token: string, file: string) => void
   /** How often the daemon link retries and the usage monitor samples (ms). */
   pollMs?: number
 }

@@ -177,6 +177,10 @@ function watchUsage(ctx: AgentContext, everyMs: number): NodeJS.Timeout {
 
 function announceSetup(ctx: AgentContext): void {
   const token = ctx.setup.ensure()
+  if (ctx.config.onSetupToken !== undefined) {
+    ctx.config.onSetupToken(token, ctx.files.setupToken)
+    return
+  }
   process.stdout.write(
     `layerdeck: no admin account yet. Open the dashboard and give this one-time setup token:\n  ${token}\n` +
       `  (also in ${ctx.files.setupToken}, root only; or create one with: layerdeck user add NAME --storage ${ctx.paths.root})\n`,
