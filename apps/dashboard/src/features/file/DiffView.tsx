@@ -90,6 +90,12 @@ function Half({ cell }: { cell: Cell | null }) {
 function Split({ hunks }: { hunks: Hunk[] }) {
   return (
     <table className={`${s.diffTable} ${s.split}`} aria-label="Changes against the factory version, side by side">
+      <colgroup>
+        <col className={s.noCol} />
+        <col />
+        <col className={s.noCol} />
+        <col />
+      </colgroup>
       <thead>
         <tr>
           <th scope="col" colSpan={2}>Factory</th>

@@ -19,32 +19,36 @@ export function OverviewPage() {
   const usage = useUsage()
   return (
     <div className={s.grid}>
-      <section className={`${ui.card} ${s.device}`} aria-labelledby="device-h">
-        <h1 id="device-h">{device.data?.hostname ?? 'Device'}</h1>
-        {device.isError ? <Notice kind="error" title="Device details unavailable">{errorMessage(device.error)}</Notice> : null}
-        <DeviceFacts device={device.data} />
-      </section>
-      <section className={`${ui.card} ${s.counts}`} aria-labelledby="counts-h">
-        <h2 id="counts-h">Changes since factory</h2>
-        <div className={s.countRow}>
-          {KINDS.map((kind) => (
-            <Link key={kind} href={filesHref({ view: 'changes' })} className={s.count}>
-              <strong>{usage.data?.changes ? formatCount(usage.data.changes[kind] ?? 0) : '–'}</strong>
-              <StateBadge state={kind} />
-            </Link>
-          ))}
-        </div>
-        <Link href={filesHref({ view: 'changes' })}>Show every change</Link>
-      </section>
-      <section className={`${ui.card} ${s.usage}`} aria-labelledby="usage-h">
-        <h2 id="usage-h">Storage</h2>
-        {usage.isError ? <Notice kind="error" title="Usage unavailable">{errorMessage(usage.error)}</Notice> : null}
-        <UsageChart usage={usage.data} />
-      </section>
-      <section className={`${ui.card} ${s.feed}`} aria-labelledby="feed-h">
-        <h2 id="feed-h">Live changes</h2>
-        <LiveFeed />
-      </section>
+      <div className={s.column}>
+        <section className={`${ui.card} ${s.counts}`} aria-labelledby="counts-h">
+          <h2 id="counts-h">Changes since factory</h2>
+          <div className={s.countRow}>
+            {KINDS.map((kind) => (
+              <Link key={kind} href={filesHref({ view: 'changes' })} className={s.count}>
+                <strong>{usage.data?.changes ? formatCount(usage.data.changes[kind] ?? 0) : '–'}</strong>
+                <StateBadge state={kind} />
+              </Link>
+            ))}
+          </div>
+          <Link href={filesHref({ view: 'changes' })}>Show every change</Link>
+        </section>
+        <section className={`${ui.card} ${s.usage}`} aria-labelledby="usage-h">
+          <h2 id="usage-h">Storage</h2>
+          {usage.isError ? <Notice kind="error" title="Usage unavailable">{errorMessage(usage.error)}</Notice> : null}
+          <UsageChart usage={usage.data} />
+        </section>
+      </div>
+      <div className={s.column}>
+        <section className={`${ui.card} ${s.device}`} aria-labelledby="device-h">
+          <h1 id="device-h">{device.data?.hostname ?? 'Device'}</h1>
+          {device.isError ? <Notice kind="error" title="Device details unavailable">{errorMessage(device.error)}</Notice> : null}
+          <DeviceFacts device={device.data} />
+        </section>
+        <section className={`${ui.card} ${s.feed}`} aria-labelledby="feed-h">
+          <h2 id="feed-h">Live changes</h2>
+          <LiveFeed />
+        </section>
+      </div>
     </div>
   )
 }
@@ -53,7 +57,7 @@ function DeviceFacts({ device }: { device: Device | undefined }) {
   const p = persistenceOf(device, true)
   const fw = device?.firmware
   const rows: [string, string][] = [
-    ['Firmware', fw ? [fw.prettyName, fw.versionId && `(${fw.versionId})`, fw.buildId && `build ${fw.buildId}`].filter(Boolean).join(' ') || 'unknown' : device ? 'no os-release in the factory image' : '…'],
+    ['Firmware', fw ? [fw.prettyName, fw.versionId && !fw.prettyName?.includes(fw.versionId) && `(${fw.versionId})`, fw.buildId && `build ${fw.buildId}`].filter(Boolean).join(' ') || 'unknown' : device ? 'no os-release in the factory image' : '…'],
     ['Mount', device ? mountText(device) : '…'],
     ['Engine', device?.mount.engine ?? (device ? '—' : '…')],
     ['Storage', device ? `${p.label} · ${device.storage.path}` : '…'],

@@ -13,8 +13,10 @@ const pct = (part: number, whole: number) => (whole > 0 ? Math.min(100, Math.max
 export function UsageChart({ usage }: { usage: Usage | undefined }) {
   if (!usage) return <div className={s.chartSkeleton} aria-hidden="true" />
   const fs = usage.filesystem
-  const heldPct = pct(usage.held, fs.size)
-  const otherPct = Math.max(0, pct(fs.used, fs.size) - heldPct)
+  // usedPercent is used / (used + available), as df shows it (blocks reserved for root aside).
+  const whole = fs.used + fs.available
+  const heldPct = pct(usage.held, whole)
+  const otherPct = Math.max(0, pct(fs.used, whole) - heldPct)
   const { warnPercent, criticalPercent } = usage.thresholds
   const label = `${Math.round(fs.usedPercent)} % of ${formatBytes(fs.size)} used: changes hold ${formatBytes(usage.held)}, ${formatBytes(fs.available)} free. Warning at ${warnPercent} %, critical at ${criticalPercent} %.`
   const top = usage.byFolder[0]?.bytes ?? 0
@@ -22,7 +24,7 @@ export function UsageChart({ usage }: { usage: Usage | undefined }) {
     <div>
       <div className={s.usageHead}>
         <span className={s.bigNumber}>{Math.round(fs.usedPercent)} %</span>
-        <span>used of {formatBytes(fs.size)}</span>
+        <span>used · {formatBytes(fs.available)} free of {formatBytes(fs.size)}</span>
         <span className={s.level} data-level={usage.level}>
           {usage.level === 'ok' ? 'OK' : usage.level === 'warn' ? 'Warning' : 'Critical'}
         </span>

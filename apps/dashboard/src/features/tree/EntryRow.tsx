@@ -37,14 +37,13 @@ export function EntryRow({ entry, row, level = 1, expanded, current, onRestore }
     )
   const ghost = entry.state === 'deleted'
   const dir = entry.type === 'dir'
-  const size = dir ? (entry.storageBytes > 0 ? `${formatBytes(entry.storageBytes)} stored` : '') : formatBytes(entry.size)
+  const size = ghost ? '' : dir ? (entry.storageBytes > 0 ? `${formatBytes(entry.storageBytes)} stored` : '') : formatBytes(entry.size)
   return (
     <div
       {...row}
       aria-level={level}
       aria-expanded={dir ? (expanded ?? false) : undefined}
       aria-current={current ? 'true' : undefined}
-      aria-label={`${displayName(entry.name)}${dir ? ' folder' : ''}, ${entry.state === 'unchanged' ? 'as in factory image' : entry.state}`}
       data-state={entry.state}
       style={{ ...row.style, paddingLeft: `${0.5 + (level - 1) * 1.1}rem` }}
     >
@@ -54,6 +53,7 @@ export function EntryRow({ entry, row, level = 1, expanded, current, onRestore }
       <span className={ghost ? `${s.name} ${s.ghost}` : s.name}>
         {displayName(entry.name)}
         {entry.type === 'symlink' && entry.target ? <span className={s.target}> → {displayName(entry.target)}</span> : null}
+        {dir ? <span className="visually-hidden"> (folder)</span> : null}
       </span>
       {entry.state !== 'unchanged' ? <StateBadge state={entry.state} /> : null}
       <span className={s.size}>{size}</span>
