@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { BackupError, backupToFile, createBackup, type BackupResult } from '@layerdeck/core'
 import { fail, progressLine, type OutputFlags } from './backupOutput.ts'
+import { showPath } from './display.ts'
 
 interface BackupFlags extends OutputFlags {
   storage: string
@@ -67,7 +68,7 @@ function report(result: BackupResult, flags: BackupFlags, ms: number, toStdout: 
     write(`${JSON.stringify(summary)}\n`)
     return
   }
-  for (const s of result.skipped) process.stderr.write(`layerdeck: skipped ${s.path}: ${s.reason}\n`)
+  for (const s of result.skipped) process.stderr.write(`layerdeck: skipped ${showPath(s.path)}: ${s.reason}\n`)
   write(
     `layerdeck: backed up ${summary.entries} entries (${mib(summary.bytes)} MiB of data, ${summary.whiteouts} whiteouts, ` +
       `${summary.opaqueDirs} opaque dirs) to ${toStdout ? 'stdout' : flags.out}: ${mib(summary.archiveBytes)} MiB in ${ms} ms\n`,

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import { BackupError, DEFAULT_RESTORE_LIMITS, restoreBackup, type RestorePlan, type RestoreResult } from '@layerdeck/core'
 import { fail, progressLine, type OutputFlags } from './backupOutput.ts'
+import { showPath } from './display.ts'
 
 interface RestoreFlags extends OutputFlags {
   storage: string
@@ -90,7 +91,7 @@ export function formatPlan(plan: RestorePlan): string {
   const lines: string[] = []
   const list = (mark: string, items: RestorePlan['added']): void => {
     for (const item of items.slice(0, MAX_LISTED)) {
-      lines.push(`  ${mark} ${item.path} (${item.was !== undefined ? `${item.was} -> ` : ''}${item.kind})`)
+      lines.push(`  ${mark} ${showPath(item.path)} (${item.was !== undefined ? `${item.was} -> ` : ''}${item.kind})`)
     }
     if (items.length > MAX_LISTED) lines.push(`  ${mark} ... and ${items.length - MAX_LISTED} more (--json lists all)`)
   }

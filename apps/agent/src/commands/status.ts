@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { CHANGE_STATES, listChanges, requireBase, type Change } from '@layerdeck/core'
 import { openTarget, print, printJson, storageOptions, type StorageFlags } from './statusCli.ts'
+import { showPath, showValue } from './display.ts'
 import { runWatch } from './statusWatch.ts'
 
 interface StatusFlags extends StorageFlags {
@@ -38,7 +39,7 @@ export function registerStatus(program: Command): void {
         printJson({ storage: target.paths.root, base: target.base, mounted: target.mode, changes })
         return
       }
-      for (const c of changes) print(`${LABEL[c.state].padEnd(10)}${c.path}${describe(c)}`)
+      for (const c of changes) print(`${LABEL[c.state].padEnd(10)}${showPath(c.path)}${describe(c)}`)
       print(summary(changes))
     })
 }
@@ -46,7 +47,7 @@ export function registerStatus(program: Command): void {
 function describe(c: Change): string {
   if (c.state === 'deleted' || c.fields.length === 0)
     return c.type === 'dir' && c.state === 'added' ? '/' : ''
-  return `  (${c.fields.map((f) => `${f.field} ${f.base} -> ${f.current}`).join(', ')})`
+  return `  (${c.fields.map((f) => `${f.field} ${showValue(f.base)} -> ${showValue(f.current)}`).join(', ')})`
 }
 
 function summary(changes: Change[]): string {

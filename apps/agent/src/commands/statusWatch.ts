@@ -1,5 +1,6 @@
 /** `layerdeck status --watch`: the live change events of a mount, over its control socket. */
 import { locateStorage, openControl, watch, type ControlEvent } from '@layerdeck/core'
+import { showPath } from './display.ts'
 import { print, type StorageFlags } from './statusCli.ts'
 
 export async function runWatch(flags: StorageFlags): Promise<void> {
@@ -18,7 +19,7 @@ export async function runWatch(flags: StorageFlags): Promise<void> {
   process.once('SIGTERM', stop)
   if (flags.json !== true)
     process.stderr.write(
-      `layerdeck: watching ${target.mountpoint ?? target.paths.root} (Ctrl-C to stop)\n`,
+      `layerdeck: watching ${showPath(target.mountpoint ?? target.paths.root)} (Ctrl-C to stop)\n`,
     )
   await stream.done
   process.off('SIGINT', stop)
@@ -27,6 +28,6 @@ export async function runWatch(flags: StorageFlags): Promise<void> {
 
 function formatEvent(e: ControlEvent): string {
   const time = new Date(e.time).toISOString()
-  const to = 'to' in e && e.to !== undefined ? ` -> ${e.to}` : ''
-  return `${time} ${e.kind.padEnd(9)}${e.path}${to}`
+  const to = 'to' in e && e.to !== undefined ? ` -> ${showPath(e.to)}` : ''
+  return `${time} ${showPath(e.kind).padEnd(9)}${showPath(e.path)}${to}`
 }

@@ -10,6 +10,7 @@ import {
   storageOptions,
   type StorageFlags,
 } from './statusCli.ts'
+import { showPath } from './display.ts'
 
 interface UsageFlags extends StorageFlags {
   fits?: string
@@ -39,10 +40,10 @@ export function registerUsage(program: Command): void {
         )
         if (flags.json === true) printJson(fit)
         else if (fit.inStorage)
-          print(`${fit.path} is already in storage: editing it needs no copy-up`)
+          print(`${showPath(fit.path)} is already in storage: editing it needs no copy-up`)
         else
           print(
-            `${fit.path}: a copy-up needs ${formatBytes(fit.needs)}, ${formatBytes(fit.available)} available: ${fit.fits ? 'fits' : 'does NOT fit'}`,
+            `${showPath(fit.path)}: a copy-up needs ${formatBytes(fit.needs)}, ${formatBytes(fit.available)} available: ${fit.fits ? 'fits' : 'does NOT fit'}`,
           )
         if (!fit.fits) process.exitCode = 1
         return
@@ -65,9 +66,9 @@ function printUsage(u: Usage): void {
   )
   print(`held in storage: ${formatBytes(u.held)}`)
   for (const f of u.byFolder)
-    print(`  ${formatBytes(f.bytes).padStart(10)}  ${f.folder} (${f.entries} entries)`)
+    print(`  ${formatBytes(f.bytes).padStart(10)}  ${showPath(f.folder)} (${f.entries} entries)`)
   if (u.largest.length > 0) print('largest files:')
-  for (const f of u.largest) print(`  ${formatBytes(f.bytes).padStart(10)}  ${f.path}`)
+  for (const f of u.largest) print(`  ${formatBytes(f.bytes).padStart(10)}  ${showPath(f.path)}`)
   if (u.changes !== null) {
     print(
       `changes: ${Object.entries(u.changes)
