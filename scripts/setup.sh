@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.9
-# libfuse2: fuse-native's binary links libfuse.so.2; fuse3: fusermount; libfuse3-dev + gcc:
-# LayerDeck's native module (scripts/build-native.sh); attr: getfattr in tests.
-PACKAGES=(libfuse2 fuse3 libfuse3-dev gcc pkg-config attr "$@")
+# fuse3: fusermount3 and libfuse3; libfuse3-dev + gcc + pkg-config: LayerDeck's native module
+# (scripts/build-native.sh); attr: getfattr in tests.
+PACKAGES=(fuse3 libfuse3-dev gcc pkg-config attr "$@")
 # chromium: the dashboard's screenshots and browser checks (playwright-core drives /usr/bin/chromium).
 PACKAGES+=(chromium)
 
@@ -33,7 +33,5 @@ if [[ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]]; then
 fi
 
 pnpm install --frozen-lockfile --reporter=silent
-# fuse-native from patched source: tells the daemon who made each request (see the script).
-bash scripts/build-fuse-native.sh
-# LayerDeck's own native module: safe system calls and the libfuse3 binding.
+# LayerDeck's native module: the system calls and the libfuse3 binding (see the script).
 bash scripts/build-native.sh

@@ -479,6 +479,10 @@ static int mounted(dev_t dev) {
 /* The kernel flags /proc/self/mountinfo (POLLPRI) at every change of the mount table. */
 static void *watcher_thread(void *arg) {
   session_t *s = arg;
+  /* Never on the JS thread: the kernel answers this stat with a request the JS thread serves. */
+  struct stat st;
+  if (stat(s->mountpoint, &st) != 0) return NULL;
+  s->dev = st.st_dev;
   char tmp[4096];
   while (read(s->watcher_fd, tmp, sizeof tmp) > 0) {
   }
@@ -568,8 +572,6 @@ static napi_value fuse_mount(napi_env env, napi_callback_info info) {
     throw_errno(env, "mount failed", errno ? errno : EIO);
     return NULL;
   }
-  struct stat st;
-  s->dev = stat(mountpoint, &st) == 0 ? st.st_dev : 0;
   napi_value name;
   napi_create_string_utf8(env, "layerdeck-fuse", NAPI_AUTO_LENGTH, &name);
   napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, s, ld_fuse_call_js, &s->tsfn);
@@ -584,7 +586,7 @@ static napi_value fuse_mount(napi_env env, napi_callback_info info) {
   s->running = s->nthreads;
   for (int i = 0; i < s->nthreads; i++) pthread_create(&s->threads[i], NULL, loop_thread, s);
   s->watcher_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-  if (s->watcher_fd >= 0 && s->dev != 0) pthread_create(&s->watcher, NULL, watcher_thread, s);
+  if (s->watcher_fd >= 0) pthread_create(&s->watcher, NULL, watcher_thread, s);
   else s->watcher_stop = 1;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   napi_value ext;
@@ -623,7 +625,7 @@ static napi_value fuse_destroy(napi_env env, napi_callback_info info) {
     if (s->watcher) pthread_join(s->watcher, NULL);
     close(s->watcher_fd);
   }
-  fuse_session_unmount(s->se);
+  if (s->dev != 0 && mounted(s->dev)) fuse_session_unmount(s->se);
   fuse_session_destroy(s->se);
   napi_release_threadsafe_function(s->tsfn, napi_tsfn_abort);
   for (int i = 0; i < OP_COUNT; i++) {

@@ -31,18 +31,20 @@ async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
   if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
   for (const note of mounted.overlay.recovered) process.stderr.write(`layerdeck: ${note}\n`)
   process.stdout.write(`layerdeck: mounted ${paths.base} + ${paths.storage} at ${paths.mountpoint}\n`)
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      mounted.unmount().then(resolve, (err: unknown) => {
-        process.stderr.write(`layerdeck: ${err instanceof Error ? err.message : String(err)}\n`)
-        process.exitCode = 1
-        resolve()
-      })
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
-  process.stdout.write(`layerdeck: unmounted ${paths.mountpoint}\n`)
+  const stop = (): void => {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    mounted.unmount().catch((err: unknown) => {
+      process.stderr.write(`layerdeck: ${err instanceof Error ? err.message : String(err)}\n`)
+      process.exitCode = 1
+    })
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  const end = await mounted.ended
+  process.off('SIGINT', stop)
+  process.off('SIGTERM', stop)
+  if (end === 'unmounted') process.stdout.write(`layerdeck: unmounted ${paths.mountpoint}\n`)
+  else if (end === 'external') process.stdout.write(`layerdeck: ${paths.mountpoint} was unmounted from outside; stopping\n`)
+  else process.stdout.write(`layerdeck: ${paths.mountpoint} left the mount table (lazy unmount); its open files were abandoned; stopping\n`)
 }

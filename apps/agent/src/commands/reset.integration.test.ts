@@ -76,23 +76,36 @@ describe('reset', () => {
     expect(dry.frees).toBeGreaterThan(0)
     expect(await status()).toEqual(before)
 
+    // A reader of a file that goes, a writer of a file that goes, a writer of a kept file.
     const holder = sh(
-      `exec 3<${mnt}/etc/hosts; exec 4>>${mnt}/etc/config/admin; sleep 4; cat <&3; echo more >&4`,
+      `exec 3<${mnt}/etc/hosts; exec 4>>${mnt}/etc/config/admin; exec 5>>${mnt}/etc/config/network; sleep 5; ` +
+        `cat <&3; echo more >&4 || echo 'admin write failed'; echo wan=dhcp >&5 && echo 'network written'`,
     )
-    await new Promise((r) => setTimeout(r, 500))
-    await layerdeck(`reset --storage ${storage} --keep /etc/config/network --yes`)
-    // The held descriptors keep working on the data they opened (now in the undo state).
-    expect(await holder).toMatchObject({ code: 0, stdout: 'changed\n' })
+    await new Promise((r) => setTimeout(r, 700))
+    // Refused while a file that goes is open for writing, with the list; nothing changes.
+    const refused = await sh(`${LAYERDECK_BIN} reset --storage ${storage} --keep /etc/config/network --yes`)
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toMatch(/EBUSY.*\/etc\/config\/admin \((ba)?sh \d+\).*--force/)
+    expect(refused.stderr).not.toMatch(/network/)
+    expect(await status()).toEqual(before)
+    await layerdeck(`reset --storage ${storage} --keep /etc/config/network --yes --force`)
+    // The reader keeps the version it opened; the stranded writer learns (EIO); the writer of the
+    // kept file goes on writing into the file the mount shows.
+    expect(await holder).toMatchObject({
+      code: 0,
+      stdout: 'changed\nadmin write failed\nnetwork written\n',
+      stderr: expect.stringMatching(/Input\/output error/) as unknown,
+    })
     expect(
       await shOk(`cd ${mnt} && ls -A . etc etc/config && cat etc/hosts etc/config/network`),
     ).toBe(
-      '.:\netc\n\netc:\nconfig\nhosts\nmotd\n\netc/config:\nnetwork\nbase-hosts\nlan=10.0.0.1\n',
+      '.:\netc\n\netc:\nconfig\nhosts\nmotd\n\netc/config:\nnetwork\nbase-hosts\nlan=10.0.0.1\nwan=dhcp\n',
     )
     expect(await status()).toEqual(['/etc/config/network modified'])
 
     await layerdeck(`reset --storage ${storage} --undo --yes`)
     expect(await status()).toEqual(before)
-    expect(await shOk(`cat ${mnt}/etc/hosts`)).toBe('changed\n')
+    expect(await shOk(`cat ${mnt}/etc/hosts ${mnt}/etc/config/network`)).toBe('changed\nlan=10.0.0.1\nwan=dhcp\n')
 
     await layerdeck(`reset --storage ${storage} --undo --yes`) // redo
     const purged = JSON.parse(

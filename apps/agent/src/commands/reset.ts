@@ -8,10 +8,12 @@ import {
   resetStorage,
   undoReset,
   undoStates,
+  type OpenFile,
   type ResetResult,
 } from '@layerdeck/core'
 import {
   confirm,
+  describeOpenFiles,
   formatBytes,
   openTarget,
   overlayPaths,
@@ -28,6 +30,7 @@ interface ResetFlags extends StorageFlags {
   undo?: boolean
   purge?: boolean
   yes?: boolean
+  force?: boolean
   atNextBoot?: boolean
 }
 
@@ -43,6 +46,7 @@ export function registerReset(program: Command): void {
     .option('--undo', 'restore the state before the last reset')
     .option('--purge', 'delete the state kept for --undo (frees its space)')
     .option('-y, --yes', 'do not ask for confirmation (for scripts)')
+    .option('--force', 'go ahead although processes hold files open for writing (their later writes fail with EIO)')
     .option(
       '--at-next-boot',
       'record the reset for the next `layerdeck mount` (for a storage the kernel has mounted)',
@@ -50,6 +54,12 @@ export function registerReset(program: Command): void {
     .addHelpText(
       'after',
       '\nWorks while mounted (through the mount itself, no unmount needed) and on an unmounted storage.\n' +
+        '\nOpen files, while mounted: a reset (or --undo) refuses while processes hold files open for\n' +
+        'writing, and lists them (path, command, pid). With --force it goes ahead: those descriptors are\n' +
+        'stranded, so every later write, fsync or close through them fails with EIO (nothing they write\n' +
+        'is silently lost; what they wrote before is in the undo state). Descriptors open for reading\n' +
+        'go on reading the version they opened. --keep paths are moved, not copied: a process writing\n' +
+        'a kept file keeps writing into it. --purge destroys the undo state for good.\n' +
         'Example: layerdeck reset --storage /overlay --keep /etc/shadow --keep /etc/config/network',
     )
     .action(async (flags: ResetFlags) => {
@@ -91,7 +101,7 @@ async function runReset(flags: ResetFlags): Promise<void> {
   }
   await confirm(`${describePreview(preview)}\nReset the storage?`, flags.yes, 'reset')
   const result = live
-    ? ((await call(target.paths, { op: 'reset', keep })) as ResetResult)
+    ? ((await call(target.paths, { op: 'reset', keep, ...(flags.force === true ? { force: true } : {}) })) as ResetResult)
     : resetStorage(sys, target.paths, { keep, base: target.base })
   out(
     flags,
@@ -100,7 +110,7 @@ async function runReset(flags: ResetFlags): Promise<void> {
   )
 }
 
-function describePreview(r: ResetResult): string {
+function describePreview(r: ResetResult & { openFiles?: OpenFile[] }): string {
   const lines: string[] = []
   if (r.goes !== null) {
     for (const c of r.goes) lines.push(`  ${c.state.padEnd(10)}${c.path}`)
@@ -110,6 +120,7 @@ function describePreview(r: ResetResult): string {
   if (r.notInStorage.length > 0)
     lines.push(`unchanged anyway (nothing in storage): ${r.notInStorage.join(', ')}`)
   lines.push(`space that comes back once the undo state is purged: ${formatBytes(r.frees)}`)
+  lines.push(...describeOpenFiles(r.openFiles))
   return lines.join('\n')
 }
 
@@ -123,7 +134,7 @@ async function runUndo({ sys, target }: Opened, flags: ResetFlags): Promise<void
   )
   const result =
     target.mode === 'daemon'
-      ? await call(target.paths, { op: 'undo' })
+      ? await call(target.paths, { op: 'undo', ...(flags.force === true ? { force: true } : {}) })
       : undoReset(sys, target.paths)
   out(
     flags,

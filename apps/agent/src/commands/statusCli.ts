@@ -11,6 +11,8 @@ import {
   locateStorage,
   recoverStorage,
   toOverlayPath,
+  displayPath,
+  type OpenFile,
   type StorageTarget,
   type Sys,
 } from '@layerdeck/core'
@@ -58,6 +60,15 @@ export function printJson(value: unknown): void {
 
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`)
+}
+
+/** The open files a live change would strand, as lines (none when there are none). */
+export function describeOpenFiles(files: OpenFile[] | undefined): string[] {
+  if (files === undefined || files.length === 0) return []
+  return [
+    `open for writing (the change refuses without --force; with it, their writes fail with EIO):`,
+    ...files.map((f) => `  ${displayPath(f.path)}  ${displayPath(f.command ?? '?')} (pid ${f.pid}, uid ${f.uid})`),
+  ]
 }
 
 export function formatBytes(n: number): string {

@@ -13,7 +13,9 @@ import { errorCode } from '../engine/OverlayError.ts'
 import { writeFileAtomic } from '../engine/smallFile.ts'
 import { autoPurge } from '../undo/reset.ts'
 import { openControl } from './client.ts'
-import { handle, KERNEL_CACHE_MS, type HandlerContext } from './handlers.ts'
+import type { KernelCache } from '../fuse/kernelCache.ts'
+import { handle, type HandlerContext } from './handlers.ts'
+import { commandOf } from './openFiles.ts'
 import { secureSocketDir } from './socketDir.ts'
 import {
   MAX_REQUEST_LINE,
@@ -44,6 +46,7 @@ export async function startControlServer(
   overlay: Overlay,
   info: MountInfo,
   log: (err: unknown) => void,
+  kernel: KernelCache,
 ): Promise<ControlServer> {
   const { paths, sys } = overlay.ctx
   const path = socketPath(paths)
@@ -52,13 +55,17 @@ export async function startControlServer(
   const clients = new Set<Socket>()
   const publish = (event: ControlEvent): void => {
     if (watchers.size === 0) return // every write through the mount publishes: keep that free
+    if ('writer' in event && event.writer !== undefined && event.writer.command === undefined) {
+      const command = commandOf(event.writer.pid)
+      if (command !== undefined) event.writer.command = command
+    }
     const line = `${JSON.stringify({ event })}\n`
     for (const w of watchers) {
       if (w.writableLength > WATCHER_BACKLOG) w.destroy()
       else w.write(line)
     }
   }
-  const h: HandlerContext = { overlay, info, publish }
+  const h: HandlerContext = { overlay, info, kernel, publish }
   const server = createServer((socket) => serveClient(h, socket, clients, watchers))
   await listenFresh(server, path, paths)
   chmodSync(path, 0o600)
@@ -70,19 +77,26 @@ export async function startControlServer(
     }
   }, AUTO_PURGE_INTERVAL_MS)
   timer.unref()
+  let closing: Promise<void> | undefined
   return {
     publish,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         clearInterval(timer)
-        for (const c of clients) c.destroy()
+        // Watchers learn the mount went away; the line is flushed before their socket ends.
+        publish({ kind: 'unmount', path: '/', time: Date.now() })
+        for (const w of watchers) w.end()
+        for (const c of clients) if (!watchers.has(c)) c.destroy()
+        setTimeout(() => {
+          for (const c of clients) c.destroy()
+        }, 500).unref()
         server.close(() => resolve())
         try {
           unlinkSync(path)
         } catch {
           // already gone
         }
-      }),
+      })),
   }
 }
 
@@ -153,11 +167,12 @@ function answer(h: HandlerContext, socket: Socket, line: string, watchers: Set<S
     const { result, settle } = handle(h, req)
     if (req.op === 'watch') watchers.add(socket)
     const reply = (): boolean => socket.write(`${JSON.stringify({ id, ok: true, result })}\n`)
-    if (settle) setTimeout(reply, KERNEL_CACHE_MS)
+    if (settle) void settle.then(reply, reply)
     else reply()
   } catch (err) {
     const code = errorCode(err) ?? 'EIO'
     const message = err instanceof Error ? err.message : String(err)
-    socket.write(`${JSON.stringify({ id, ok: false, error: { code, message } })}\n`)
+    const openFiles = (err as { openFiles?: unknown }).openFiles
+    socket.write(`${JSON.stringify({ id, ok: false, error: { code, message, ...(openFiles ? { openFiles } : {}) } })}\n`)
   }
 }

@@ -3,7 +3,7 @@
  * operations of a filesystem. Synchronous (it runs on the FUSE thread of Node's event loop) and
  * errno-speaking (it throws OverlayError). Knows nothing of FUSE, HTTP or node:fs.
  */
-import { inoOf, toAttr, type Attr } from './attr.ts'
+import { inoOf, storageIno, toAttr, type Attr } from './attr.ts'
 import type { Caller, OverlayContext } from './context.ts'
 import { copyUp } from './copyUp.ts'
 import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
@@ -19,7 +19,7 @@ import { recoverRename, rename } from './rename.ts'
 import { recoverGuards } from './whiteoutGuard.ts'
 import { Staging } from './staging.ts'
 import { storagePaths } from './storageFormat.ts'
-import type { FsStats, Sys } from './sys.ts'
+import type { FsStats, Sys, Timestamp } from './sys.ts'
 
 const O_NOATIME = 0o1000000
 const O_DIRECT = 0o40000
@@ -35,6 +35,11 @@ export interface OverlayOptions {
   onChange?: ChangeListener
   /** Who made the request being served; without it new entries belong to root. */
   caller?: () => Caller | undefined
+  /**
+   * Open files a user other than root may hold at once (EMFILE past it), so that no user can
+   * exhaust the daemon's descriptors and stop the device; root is never capped.
+   */
+  perUserHandles?: number
 }
 
 export class Overlay {
@@ -45,8 +50,10 @@ export class Overlay {
   /** What opening this overlay finished after a crash (an interrupted rename), for the log. */
   readonly recovered: string[] = []
   #listener: ChangeListener | undefined
+  readonly #perUserHandles: number
 
   constructor(options: OverlayOptions) {
+    this.#perUserHandles = options.perUserHandles ?? Number.POSITIVE_INFINITY
     const { sys } = options
     const paths = storagePaths(options.storage)
     const staging = new Staging(sys, paths)
@@ -83,6 +90,18 @@ export class Overlay {
     return toAttr(entry.stat, ino, merged)
   }
 
+  /**
+   * getattr, plus a key naming the storage inode when other names share it (a hard link), so
+   * the binding can give all names one kernel inode.
+   */
+  lookupEntry(path: string): { attr: Attr; linkKey: string | undefined } {
+    const attr = this.getattr(path)
+    if (attr.nlink < 2 || isDir(attr.mode)) return { attr, linkKey: undefined }
+    const entry = this.ctx.layers.resolve(path)
+    const linkKey = entry?.layer === 'storage' ? `${entry.stat.dev}:${entry.stat.ino}` : undefined
+    return { attr, linkKey }
+  }
+
   fgetattr(handleId: number): Attr {
     const handle = this.handles.get(handleId, 'fstat')
     return toAttr(this.ctx.sys.fstat(handle.fd), handle.ino, false)
@@ -114,44 +133,53 @@ export class Overlay {
     return this.ctx.sys.readlink(this.ctx.layers.require(path, 'readlink').real)
   }
 
+  /** Opens a file; the handle is the descriptor of the file in its layer. */
   open(path: string, flags: number): number {
     let entry = this.ctx.layers.require(path, 'open')
     if (isDir(entry.stat.mode) && wantsWrite(flags)) throw new OverlayError('EISDIR', 'open', path)
+    const opener = this.#checkHandleCap('open', path)
     const changes = wantsWrite(flags) || (flags & O_TRUNC) !== 0
     if (changes) entry = copyUp(this.ctx, path, entry, (flags & O_TRUNC) === 0)
     const realFlags = (flags & PASS_FLAGS) | (entry.layer === 'base' ? O_NOATIME : 0)
     const fd = this.ctx.sys.open(entry.real, realFlags)
     const { ino } = inoOf(this.ctx.layers, entry, nameOf(path))
-    const id = this.handles.add({ fd, path, layer: entry.layer, flags: flags & (O_ACCMODE | O_APPEND), ino, written: false })
+    const handle = { fd, path, layer: entry.layer, flags: flags & (O_ACCMODE | O_APPEND), ino, written: false, opener }
+    this.handles.add(handle)
     if ((flags & O_TRUNC) !== 0) this.#emit('modify', path)
-    return id
+    return fd
   }
 
   create(path: string, mode: number, flags = 0o2): number {
+    const opener = this.#checkHandleCap('open', path)
     let fd = -1
     const openFlags = O_CREAT | O_EXCL | ((flags & PASS_FLAGS) & ~O_ACCMODE) | 0o2
     ns.createEntry(this.ctx, path, 'open', (real) => {
       fd = this.ctx.sys.open(real, openFlags, mode & 0o7777)
     })
     const stat = this.ctx.sys.fstat(fd)
-    const ino = ((stat.ino & 0x7fffffff) | 0x80000000) >>> 0
-    const id = this.handles.add({ fd, path, layer: 'storage', flags: 0o2 | (flags & O_APPEND), ino, written: false })
+    const ino = storageIno(stat.ino)
+    this.handles.add({ fd, path, layer: 'storage', flags: 0o2 | (flags & O_APPEND), ino, written: false, opener })
     this.#emit('create', path)
-    return id
+    return fd
   }
 
+  /** Reads through a handle (the FUSE binding reads the descriptor itself). */
   read(handleId: number, buf: Buffer, length: number, position: number): number {
     return this.ctx.sys.read(this.handles.get(handleId, 'read').fd, buf, 0, length, position)
   }
 
   write(handleId: number, buf: Buffer, length: number, position: number): number {
-    const handle = this.handles.get(handleId, 'write')
-    const n = this.ctx.sys.write(handle.fd, buf, 0, length, position)
-    if (!handle.written) {
-      handle.written = true
-      this.#emit('modify', handle.path)
-    }
+    const n = this.ctx.sys.write(this.handles.get(handleId, 'write').fd, buf, 0, length, position)
+    this.noteWrite(handleId)
     return n
+  }
+
+  /** The binding served the first write through a handle: one change event per handle. */
+  noteWrite(handleId: number): void {
+    const handle = this.handles.find(handleId)
+    if (handle === undefined || handle.written) return
+    handle.written = true
+    this.#emit('modify', handle.path)
   }
 
   truncate(path: string, size: number): void {
@@ -168,10 +196,17 @@ export class Overlay {
     this.#emit('modify', handle.path)
   }
 
-  fsync(handleId: number, datasync: boolean): void {
-    const { fd } = this.handles.get(handleId, 'fsync')
-    if (datasync) this.ctx.sys.fdatasync(fd)
-    else this.ctx.sys.fsync(fd)
+  /** Attribute changes through an open handle (a file unlinked while open has no path). */
+  fchmod(handleId: number, mode: number): void {
+    this.ctx.sys.fchmod(this.handles.get(handleId, 'fchmod').fd, mode & 0o7777)
+  }
+
+  fchown(handleId: number, uid: number, gid: number): void {
+    this.ctx.sys.fchown(this.handles.get(handleId, 'fchown').fd, meta.toId(uid), meta.toId(gid))
+  }
+
+  futimens(handleId: number, atime: Timestamp, mtime: Timestamp): void {
+    this.ctx.sys.futimens(this.handles.get(handleId, 'futimens').fd, atime, mtime)
   }
 
   release(handleId: number): void {
@@ -186,20 +221,6 @@ export class Overlay {
   unlink(path: string): void {
     ns.unlink(this.ctx, path)
     this.#emit('delete', path)
-  }
-
-  /**
-   * Removes a file from the merged view while it stays open: a storage file is kept in work/
-   * (returned), a base file is whited out (its handles keep their base descriptor).
-   */
-  unlinkKeepingOpen(path: string): string | undefined {
-    const entry = this.ctx.layers.require(path, 'unlink')
-    if (isDir(entry.stat.mode)) throw new OverlayError('EISDIR', 'unlink', path)
-    let kept: string | undefined
-    if (entry.layer === 'storage') kept = ns.keepAside(this.ctx, path, entry)
-    else ns.removeEntry(this.ctx, path, entry)
-    this.#emit('delete', path)
-    return kept
   }
 
   rmdir(path: string): void {
@@ -229,6 +250,7 @@ export class Overlay {
 
   rename(from: string, to: string): void {
     rename(this.ctx, from, to)
+    this.handles.renamed(from, to)
     this.#emit('rename', from, to)
   }
 
@@ -242,8 +264,9 @@ export class Overlay {
     this.#emit('metadata', path)
   }
 
-  utimens(path: string, atimeMs: number, mtimeMs: number): void {
-    meta.utimens(this.ctx, path, atimeMs, mtimeMs)
+  /** Exact times; nsec UTIME_NOW or UTIME_OMIT as utimensat(2) means them. */
+  utimens(path: string, atime: Timestamp, mtime: Timestamp): void {
+    meta.utimens(this.ctx, path, atime, mtime)
     this.#emit('metadata', path)
   }
 
@@ -270,10 +293,21 @@ export class Overlay {
     this.handles.closeAll()
   }
 
+  /** EMFILE for a user who holds as many open files as a user may; returns the opener. */
+  #checkHandleCap(syscall: string, path: string): Caller | undefined {
+    const opener = this.ctx.caller?.()
+    if (opener !== undefined && opener.uid !== 0 && this.handles.countFor(opener.uid) >= this.#perUserHandles) {
+      throw new OverlayError('EMFILE', syscall, path, `user ${opener.uid} holds ${this.#perUserHandles} open files on this mount`)
+    }
+    return opener
+  }
+
   #emit(kind: ChangeKind, path: string, to?: string): void {
     if (this.#listener === undefined) return
     const event: ChangeEvent = { kind, path, time: Date.now() }
     if (to !== undefined) event.to = to
+    const caller = this.ctx.caller?.()
+    if (caller !== undefined && caller.pid > 0) event.writer = { pid: caller.pid, uid: caller.uid }
     this.#listener(event)
   }
 }

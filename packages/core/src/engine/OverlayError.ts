@@ -1,4 +1,5 @@
 /** Errors of the overlay engine speak errno, in Node's own message format. */
+import { displayPath } from './byteNames.ts'
 
 const DESCRIPTIONS: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -20,6 +21,9 @@ const DESCRIPTIONS: Record<string, string> = {
   EMLINK: 'too many links',
   EIO: 'i/o error',
   ELOOP: 'too many symbolic links encountered',
+  EMFILE: 'too many open files',
+  ESTALE: 'stale file handle',
+  ENOTCONN: 'transport endpoint is not connected',
 }
 
 export class OverlayError extends Error {
@@ -32,7 +36,7 @@ export class OverlayError extends Error {
     // Errno errors are answers, not bugs: skip the stack trace (ENOENT is on the FUSE hot path).
     const limit = Error.stackTraceLimit
     Error.stackTraceLimit = 0
-    super(`${code}: ${detail ?? description}, ${syscall} '${path}'`)
+    super(`${code}: ${detail ?? description}, ${syscall} '${displayPath(path)}'`)
     Error.stackTraceLimit = limit
     this.name = 'OverlayError'
     this.code = code

@@ -18,4 +18,6 @@ export interface OverlayContext {
 export interface Caller {
   uid: number
   gid: number
+  /** The process that made the request (0 when unknown). */
+  pid: number
 }

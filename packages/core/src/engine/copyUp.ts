@@ -10,6 +10,7 @@ import { nameOf, parentOf, ROOT } from './mergedPath.ts'
 import { OverlayError } from './OverlayError.ts'
 import { isPrivateXattr, ORIGIN_XATTR } from './storageFormat.ts'
 import type { FileStat, Sys } from './sys.ts'
+import { atimeOf, mtimeOf } from './times.ts'
 
 const CHUNK = 1 << 20
 const ZERO = Buffer.alloc(CHUNK)
@@ -73,7 +74,7 @@ function stageAndRename(ctx: OverlayContext, entry: Entry, upper: string, withDa
     ctx.staging.discard(tmp)
     throw err
   }
-  if (parentStat !== undefined) ctx.sys.lutimes(parent, parentStat.atimeMs, parentStat.mtimeMs)
+  if (parentStat !== undefined) ctx.sys.utimens(parent, atimeOf(parentStat), mtimeOf(parentStat))
 }
 
 /**
@@ -95,7 +96,7 @@ export function stage(ctx: OverlayContext, entry: Entry, tmp: string, withData: 
   if (!isSymlink(stat.mode)) sys.chmod(tmp, stat.mode & 0o7777)
   copyXattrs(sys, real, tmp)
   sys.setXattr(tmp, ORIGIN_XATTR, origin)
-  sys.lutimes(tmp, stat.atimeMs, stat.mtimeMs)
+  sys.utimens(tmp, atimeOf(stat), mtimeOf(stat))
 }
 
 function stageFile(sys: Sys, src: string, stat: FileStat, tmp: string, withData: boolean, origin: Buffer): void {
@@ -109,7 +110,7 @@ function stageFile(sys: Sys, src: string, stat: FileStat, tmp: string, withData:
     sys.fchmod(fd, stat.mode & 0o7777)
     copyXattrs(sys, src, tmp)
     sys.setXattr(tmp, ORIGIN_XATTR, origin)
-    sys.futimes(fd, stat.atimeMs, stat.mtimeMs)
+    sys.futimens(fd, atimeOf(stat), mtimeOf(stat))
     sys.fsync(fd)
   } finally {
     sys.close(fd)

@@ -4,14 +4,10 @@ import { copyUp } from './copyUp.ts'
 import { isSymlink } from './fileMode.ts'
 import { OverlayError } from './OverlayError.ts'
 import { isPrivateXattr } from './storageFormat.ts'
+import { UTIME_OMIT, type Timestamp } from './sys.ts'
 
 export const XATTR_CREATE = 1
 export const XATTR_REPLACE = 2
-/** Our fuse-native build marks UTIME_NOW and UTIME_OMIT (patches/fuse-native@2.2.6.patch). */
-export const UTIME_NOW_MS = 2 ** 52 + 1
-export const UTIME_OMIT_MS = 2 ** 52 + 2
-/** The stock binary hands both over as 1073 ms: "now" when both are, "omit" when one is. */
-const STOCK_SPECIAL_MS = 1073
 
 export function chmod(ctx: OverlayContext, path: string, mode: number): void {
   const entry = copyUp(ctx, path, ctx.layers.require(path, 'chmod'))
@@ -24,29 +20,18 @@ export function chown(ctx: OverlayContext, path: string, uid: number, gid: numbe
 }
 
 /** -1 (or its unsigned 32-bit form) means "leave unchanged". */
-function toId(id: number): number {
+export function toId(id: number): number {
   return id === 0xffffffff || id < 0 ? -1 : id
 }
 
-export function utimens(ctx: OverlayContext, path: string, atimeMs: number, mtimeMs: number): void {
-  const entry = copyUp(ctx, path, ctx.layers.require(path, 'utimens'))
-  ctx.sys.lutimes(entry.real, ...resolveTimes(atimeMs, mtimeMs, entry.stat))
-}
-
-/** The times utimens(2) asks for, with "now" and "leave as it is" (UTIME_NOW/OMIT) resolved. */
-export function resolveTimes(
-  atimeMs: number,
-  mtimeMs: number,
-  current: { atimeMs: number; mtimeMs: number },
-): [number, number] {
-  const now = Date.now()
-  const stockNow = atimeMs === STOCK_SPECIAL_MS && mtimeMs === STOCK_SPECIAL_MS
-  const pick = (value: number, was: number): number => {
-    if (value === UTIME_NOW_MS || (stockNow && value === STOCK_SPECIAL_MS)) return now
-    if (value === UTIME_OMIT_MS || value === STOCK_SPECIAL_MS) return was
-    return value
+/** utimensat(2) on a merged path: exact times; nsec UTIME_NOW or UTIME_OMIT as the kernel means them. */
+export function utimens(ctx: OverlayContext, path: string, atime: Timestamp, mtime: Timestamp): void {
+  if (atime.nsec === UTIME_OMIT && mtime.nsec === UTIME_OMIT) {
+    ctx.layers.require(path, 'utimens')
+    return
   }
-  return [pick(atimeMs, current.atimeMs), pick(mtimeMs, current.mtimeMs)]
+  const entry = copyUp(ctx, path, ctx.layers.require(path, 'utimens'))
+  ctx.sys.utimens(entry.real, atime, mtime)
 }
 
 export function getxattr(ctx: OverlayContext, path: string, name: string): Buffer | undefined {

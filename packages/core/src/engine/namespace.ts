@@ -59,28 +59,22 @@ export function removeEntry(ctx: OverlayContext, path: string, entry: Entry): vo
 }
 
 /**
- * Takes a storage file out of the merged view but keeps it, in work/ (a stage: the next mount
- * removes it after a crash), for whoever still has it open. Returns where it went.
- */
-export function keepAside(ctx: OverlayContext, path: string, entry: Entry): string {
-  const kept = ctx.staging.next()
-  const needsWhiteout = baseHas(ctx, path, entry)
-  ctx.sys.rename(entry.real, kept)
-  if (needsWhiteout) placeWhiteout(ctx.sys, ctx.paths, ctx.staging, entry.real)
-  return kept
-}
-
-/**
  * Creates a new storage entry at `path` with `make(realPath)`. Where a whiteout holds the name,
  * the entry is built in work/ and renamed over it; a directory made there becomes opaque.
  */
-export function createEntry(ctx: OverlayContext, path: string, syscall: string, make: (real: string) => void): string {
+export function createEntry(
+  ctx: OverlayContext,
+  path: string,
+  syscall: string,
+  make: (real: string) => void,
+  ownByCaller = true,
+): string {
   if (ctx.layers.resolve(path) !== undefined) throw new OverlayError('EEXIST', syscall, path)
   const parentUpper = ensureUpperDir(ctx, parentOf(path))
   const target = `${parentUpper}/${nameOf(path)}`
   try {
     make(target)
-    giveToCaller(ctx, target, parentUpper)
+    if (ownByCaller) giveToCaller(ctx, target, parentUpper)
     return target
   } catch (err) {
     if (!hasCode(err, 'EEXIST')) throw err
@@ -89,7 +83,7 @@ export function createEntry(ctx: OverlayContext, path: string, syscall: string, 
   const tmp = ctx.staging.next()
   try {
     make(tmp)
-    giveToCaller(ctx, tmp, parentUpper)
+    if (ownByCaller) giveToCaller(ctx, tmp, parentUpper)
     const stat = ctx.sys.lstat(tmp)
     if (stat !== undefined && isDir(stat.mode)) {
       // A directory cannot be renamed over the whiteout: take it away first, under a guard.
@@ -135,5 +129,6 @@ export function link(ctx: OverlayContext, from: string, to: string): void {
   const entry = ctx.layers.require(from, 'link')
   if (isDir(entry.stat.mode)) throw new OverlayError('EPERM', 'link', from)
   const source = copyUp(ctx, from, entry)
-  createEntry(ctx, to, 'link', (real) => ctx.sys.link(source.real, real))
+  // A new name of an existing file: its owner stays (a chown here would give the file itself away).
+  createEntry(ctx, to, 'link', (real) => ctx.sys.link(source.real, real), false)
 }

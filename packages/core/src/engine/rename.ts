@@ -16,6 +16,7 @@ import { isWhiteoutStat, OPAQUE_XATTR } from './storageFormat.ts'
 import { placeWhiteout } from './whiteout.ts'
 import { beginRename, endRename, pendingRename } from './renameJournal.ts'
 import { guardName, releaseGuard } from './whiteoutGuard.ts'
+import { atimeOf, mtimeOf } from './times.ts'
 
 export function rename(ctx: OverlayContext, from: string, to: string): void {
   if (from === to) return
@@ -146,7 +147,7 @@ function copyMergedTree(ctx: OverlayContext, path: string, entry: Entry, dest: s
   sys.lchown(dest, stat.uid, stat.gid)
   sys.chmod(dest, stat.mode & 0o7777)
   copyXattrs(sys, entry.real, dest)
-  sys.lutimes(dest, stat.atimeMs, stat.mtimeMs)
+  sys.utimens(dest, atimeOf(stat), mtimeOf(stat))
 }
 
 /** A storage entry is linked (cheap, keeps the inode); a base entry is copied. */

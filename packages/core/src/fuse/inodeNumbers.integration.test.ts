@@ -1,9 +1,9 @@
 /**
  * Inode numbers through a real mount: st_ino stays the same for a file across lookups and across
- * its copy-up, in readdir too. Known gaps are kept as expected failures.
+ * its copy-up, in readdir too; the names of a hard link are one file.
  */
 import { describe, expect, it } from 'vitest'
-import { pyJson, withOverlay, type OverlayFixture } from '@layerdeck/testkit'
+import { pyJson, shOk, startMount, withOverlay, type OverlayFixture } from '@layerdeck/testkit'
 
 const BASE = `
 mkdir -p etc/sub/deep srv empty gone/inner
@@ -83,27 +83,74 @@ print(json.dumps([os.stat('srv/a2').st_ino == before[0], os.stat('etc2/sub/deep/
     })
   })
 
-  // Known gap, kept as a failing expectation so it turns red (remove `.fails`) once fixed.
-  // Both names show one st_ino (the origin record), but fuse-native's high-level libfuse 2 API
-  // gives every name its own kernel inode, and each caches its own size for the 1 s attr_timeout:
-  // a write through one name is read short through the other until then.
-  it.fails(
-    'gives both names of a hard link one st_ino, and sees writes through either at once',
-    async () => {
-      await onOverlay(async ({ mnt }) => {
-        const r = await pyJson(
-          `
+  // Every name of a hard link is one kernel inode (one node id in the binding), so link count,
+  // mode, owner, ctime and data agree through all names at once, as on kernel overlayfs.
+  it('keeps the names of a hard link to a base file one file: count, data, mode, owner at once', async () => {
+    await onOverlay(async ({ mnt }) => {
+      const r = await pyJson(
+        `
+out = {}
+a0 = os.stat('etc/hosts')
 os.link('etc/hosts', 'etc/hosts.hard')
 a, b = os.stat('etc/hosts'), os.stat('etc/hosts.hard')
+out['links'] = [a.st_nlink, b.st_nlink]
+out['sameIno'] = a.st_ino == b.st_ino == a0.st_ino
 put('etc/hosts.hard', 'via hard\\n', 'a')
-print(json.dumps({'sameIno': a.st_ino == b.st_ino, 'shared': slurp('etc/hosts')}))
+out['shared'] = slurp('etc/hosts')
+put('etc/hosts', 'via first\\n', 'a')
+out['sharedBack'] = slurp('etc/hosts.hard')
+os.chmod('etc/hosts.hard', 0o600)
+os.chown('etc/hosts.hard', 65534, 65534)
+s = os.stat('etc/hosts')
+out['attrs'] = [oct(s.st_mode & 0o7777), s.st_uid, s.st_gid]
+os.link('etc/hosts', 'etc/third')
+out['three'] = [os.stat(p).st_nlink for p in ('etc/hosts', 'etc/hosts.hard', 'etc/third')]
+os.unlink('etc/third')
+out['afterUnlink'] = [os.stat(p).st_nlink for p in ('etc/hosts', 'etc/hosts.hard')]
+print(json.dumps(out))
 `,
-          { cwd: mnt },
-        )
-        expect(r).toEqual({ sameIno: true, shared: 'hosts\nvia hard\n' })
+        { cwd: mnt },
+      )
+      expect(r).toEqual({
+        links: [2, 2],
+        sameIno: true,
+        shared: 'hosts\nvia hard\n',
+        sharedBack: 'hosts\nvia hard\nvia first\n',
+        attrs: ['0o600', 65534, 65534],
+        three: [3, 3, 3],
+        afterUnlink: [2, 2],
       })
-    },
-  )
+    })
+  })
+
+  it('keeps a hard link one file across a remount and through the kernel', async () => {
+    await onOverlay(async (f) => {
+      await pyJson(`os.link('etc/hosts', 'etc/hosts.hard'); print('null')`, { cwd: f.mnt })
+      await f.mount.stop()
+      const again = await startMount({ base: f.base, storage: f.storage, mountpoint: f.mnt })
+      const probe = `
+put('etc/hosts.hard', 'again\\n', 'a')
+a, b = os.stat('etc/hosts'), os.stat('etc/hosts.hard')
+print(json.dumps([a.st_nlink, b.st_nlink, a.st_ino == b.st_ino, slurp('etc/hosts')]))
+`
+      try {
+        expect(await pyJson(probe, { cwd: f.mnt })).toEqual([2, 2, true, 'hosts\nagain\n'])
+      } finally {
+        await again.stop()
+      }
+      await shOk(`mount -t overlay overlay -o lowerdir=${f.base},upperdir=${f.storage}/upper,workdir=${f.storage}/work ${f.mnt}`)
+      try {
+        const kernel = await pyJson<number[][]>(
+          `print(json.dumps([[os.stat(p).st_nlink, os.stat(p).st_ino] for p in ('etc/hosts', 'etc/hosts.hard')]))`,
+          { cwd: f.mnt },
+        )
+        expect(kernel[0]?.[0]).toBe(2)
+        expect(kernel[0]?.[1]).toBe(kernel[1]?.[1])
+      } finally {
+        await shOk(`umount ${f.mnt}`)
+      }
+    })
+  })
 
   it('reports d_ino in readdir equal to st_ino, for base, copied-up and new entries', async () => {
     await onOverlay(async ({ mnt }) => {

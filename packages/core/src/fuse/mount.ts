@@ -1,18 +1,24 @@
 /**
- * Serves an Overlay at a mount point through fuse-native. The binding stays behind this module
- * (and fuseOps.ts), so it can be replaced if it ever becomes the limit.
+ * Serves an Overlay at a mount point through LayerDeck's libfuse3 binding (binding.ts). The
+ * mount ends when we unmount it, when someone else does (fusermount -u, umount), or when it
+ * leaves the mount table while files are still open (umount -l): `ended` says which, and the
+ * daemon exits. Nothing is half-written at any of these points: every change the engine makes
+ * is staged and renamed, exactly as for a crash.
  */
 import type { ChangeListener } from '../engine/events.ts'
 import { hasCode } from '../engine/OverlayError.ts'
 import { Overlay } from '../engine/Overlay.ts'
 import { storagePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
-import { createNodeSys } from '../sys/nodeSys.ts'
+import { createSys } from '../sys/nativeSys.ts'
 import { startControlServer, type ControlServer } from '../control/server.ts'
 import { recoverRestores } from '../backup/restoreSwap.ts'
 import { prepareForMount } from '../undo/pending.ts'
-import { createFuseOps } from './fuseOps.ts'
-import { loadCallerLookup, loadFuse, MountError } from './loadFuse.ts'
+import { IO, loadBinding, type Session } from './binding.ts'
+import { kernelCache, type KernelCache } from './kernelCache.ts'
+import { createLowLevelOps } from './lowlevelOps.ts'
+import { MountError } from './MountError.ts'
+import { NodeTable } from './nodes.ts'
 import { checkFuseAvailable, checkMountPaths, type MountPaths } from './preflight.ts'
 
 export interface MountOptions extends MountPaths {
@@ -22,32 +28,38 @@ export interface MountOptions extends MountPaths {
   log?: (err: unknown) => void
 }
 
+/** How a mount ended: unmounted by us, by someone else, or gone from the mount table while busy. */
+export type MountEnd = 'unmounted' | 'external' | 'gone'
+
 export interface MountedOverlay {
   overlay: Overlay
   paths: MountPaths
+  kernel: KernelCache
+  /** Resolves once the mount is gone, whoever ended it. */
+  ended: Promise<MountEnd>
   unmount(): Promise<void>
 }
 
 /**
- * Mount options: allow_other + default_permissions serve every user of the device with normal
- * permission checks; auto_cache keeps re-reads in the page cache and drops them when a file's
- * size or mtime changed (after a revert or reset). use_ino, big_writes and atomic_o_trunc are
- * libfuse options fuse-native does not expose; they travel in the fsname option string. So do
- * dev and suid: a FUSE mount is nodev,nosuid unless asked, and a root filesystem (or any base
- * with device nodes or set-user-ID programs) must work as on the base, as kernel overlayfs does.
+ * allow_other + default_permissions serve every user of the device with the kernel's own
+ * permission checks; dev and suid make device nodes and set-user-ID programs work as on the base
+ * (a FUSE mount is nodev,nosuid unless asked), as kernel overlayfs does.
  */
-const FS_OPTIONS = 'use_ino,big_writes,atomic_o_trunc,dev,suid'
-
-/** The mount's source in /proc/mounts names the storage: "layerdeck:/overlay" (commas escaped). */
-function fsname(storage: string): string {
-  return `layerdeck:${storage.replace(/[\\,]/g, '\\$&')},${FS_OPTIONS}`
+function mountOptions(storage: string): string {
+  const fsname = `layerdeck:${storage}`.replace(/[\\,]/g, '\\$&')
+  return `allow_other,default_permissions,dev,suid,fsname=${fsname},subtype=layerdeck`
 }
+
+const THREADS = Number(process.env.LAYERDECK_FUSE_THREADS ?? 2)
+const MAX_WRITE = 1 << 20
+/** A lazily unmounted tree keeps being served this long for its open files, then is abandoned. */
+const LINGER_MS = 2000
 
 export async function mountOverlay(options: MountOptions): Promise<MountedOverlay> {
   checkFuseAvailable()
   const paths = checkMountPaths(options)
-  const Fuse = loadFuse()
-  const sys = options.sys ?? createNodeSys()
+  const binding = loadBinding()
+  const sys = options.sys ?? createSys()
   // Finish an interrupted restore or reset, apply actions recorded with --at-next-boot.
   const storage = storagePaths(paths.storage)
   for (const line of [...recoverRestores(sys, storage), ...prepareForMount(sys, storage, paths.base)]) {
@@ -56,36 +68,95 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
   prepareStorage(sys, paths.storage)
   // The kernel has applied the caller's umask to every mode it sends.
   process.umask(0)
-  const caller = loadCallerLookup()
-  if (caller === undefined) {
-    console.error('layerdeck: warning: fuse-native lacks caller support, so files non-root users create are owned by root: run scripts/build-fuse-native.sh')
-  }
-  const overlayOptions = { sys, base: paths.base, storage: paths.storage, caller: caller ?? (() => undefined) }
-  const overlay = new Overlay(options.onChange ? { ...overlayOptions, onChange: options.onChange } : overlayOptions)
+  const fileLimit = sys.raiseFileLimit()
+  const io = new Float64Array(IO.size)
+  let serving = false
+  const caller = (): { uid: number; gid: number; pid: number } | undefined =>
+    serving ? { uid: io[IO.uid] as number, gid: io[IO.gid] as number, pid: io[IO.pid] as number } : undefined
+  const overlay = new Overlay({
+    sys,
+    base: paths.base,
+    storage: paths.storage,
+    caller,
+    perUserHandles: perUserHandles(fileLimit),
+    ...(options.onChange ? { onChange: options.onChange } : {}),
+  })
   const log = options.log ?? ((err: unknown) => console.error('layerdeck: unexpected error:', err))
-  const fuse = new Fuse(paths.mountpoint, createFuseOps(overlay, log), {
-    timeout: false,
-    allowOther: true,
-    defaultPermissions: true,
-    autoCache: true,
-    fsname: fsname(paths.storage),
-    subtype: 'layerdeck',
+  const nodes = new NodeTable()
+  let session: Session | undefined
+  let endReason: MountEnd = 'external'
+  let settle: (reason: MountEnd) => void = () => undefined
+  const ended = new Promise<MountEnd>((resolve) => (settle = resolve))
+  const ops = createLowLevelOps({
+    overlay,
+    nodes,
+    io,
+    log,
+    ended: () => {
+      if (session !== undefined) binding.fuseDestroy(session)
+      session = undefined
+      overlay.close()
+      settle(endReason)
+    },
+    gone: () => {
+      // Unmounted with nothing open, the kernel ends the connection itself a moment later;
+      // still served after that, the tree was detached lazily with files open: abandon it.
+      setTimeout(() => {
+        if (session === undefined) return
+        if (endReason !== 'unmounted') endReason = 'gone'
+        binding.fuseAbort(session)
+      }, 300).unref()
+    },
   })
-  await new Promise<void>((resolve, reject) => {
-    fuse.mount((err) => (err ? reject(new MountError(`cannot mount ${paths.mountpoint}: ${err.message}`)) : resolve()))
+  const served = serveAs(ops, (on) => (serving = on))
+  try {
+    session = binding.fuseMount(paths.mountpoint, mountOptions(paths.storage), served, io, THREADS, MAX_WRITE)
+  } catch (err) {
+    throw new MountError(`cannot mount ${paths.mountpoint}: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  const kernel = kernelCache(() => session, nodes)
+  const control = await startControl(overlay, paths, log, options.onChange, kernel, () => {
+    if (session !== undefined) binding.fuseUnmount(session)
   })
-  const control = await startControl(overlay, paths, log, options.onChange, fuse)
-  let unmounted: Promise<void> | undefined
+  void ended.then(() => control.close())
+  let unmounting: Promise<void> | undefined
   const unmount = (): Promise<void> =>
-    (unmounted ??= new Promise<void>((resolve, reject) => {
-      void control.close()
-      fuse.unmount((err) => {
-        overlay.close()
-        if (err) reject(new MountError(`cannot unmount ${paths.mountpoint}: ${err.message}`))
-        else resolve()
-      })
-    }))
-  return { overlay, paths, unmount }
+    (unmounting ??= (async () => {
+      endReason = 'unmounted'
+      await control.close()
+      if (session === undefined) return
+      binding.fuseUnmount(session)
+      // Busy (files open): the tree was detached lazily; give its open files a moment, then stop.
+      const timer = setTimeout(() => session !== undefined && binding.fuseAbort(session), LINGER_MS)
+      await ended
+      clearTimeout(timer)
+    })())
+  return { overlay, paths, kernel, ended, unmount }
+}
+
+/**
+ * Root keeps a reserve of descriptors no user can take: a user holding thousands of files must
+ * not make every later open fail for everyone (a device booted on the overlay could run nothing).
+ */
+export function perUserHandles(limit: number): number {
+  const reserve = Math.max(128, Math.floor(limit / 8))
+  return Math.max(16, Math.floor((limit - reserve) / 2))
+}
+
+/** Marks the span of each operation, so the engine knows a FUSE request (and its caller) is served. */
+function serveAs<T extends object>(ops: T, mark: (on: boolean) => void): T {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, fn] of Object.entries(ops) as Array<[string, (...args: unknown[]) => unknown]>) {
+    wrapped[name] = (...args: unknown[]): unknown => {
+      mark(true)
+      try {
+        return fn(...args)
+      } finally {
+        mark(false)
+      }
+    }
+  }
+  return wrapped as T
 }
 
 /** The control socket (control/server.ts): live status, revert, reset and change events. */
@@ -94,18 +165,19 @@ async function startControl(
   paths: MountPaths,
   log: (err: unknown) => void,
   onChange: ChangeListener | undefined,
-  fuse: { unmount(cb: (err: Error | null) => void): void },
+  kernel: KernelCache,
+  abandon: () => void,
 ): Promise<ControlServer> {
   const info = { base: paths.base, storage: paths.storage, mountpoint: paths.mountpoint, pid: process.pid, since: Date.now() }
   try {
-    const control = await startControlServer(overlay, info, log)
+    const control = await startControlServer(overlay, info, log, kernel)
     overlay.onChange = (event) => {
       onChange?.(event)
       control.publish(event)
     }
     return control
   } catch (err) {
-    await new Promise<void>((resolve) => fuse.unmount(() => resolve()))
+    abandon()
     throw err
   }
 }

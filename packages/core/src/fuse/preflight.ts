@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { UPPER_DIR, WORK_DIR } from '../engine/storageFormat.ts'
-import { MountError } from './loadFuse.ts'
+import { MountError } from './MountError.ts'
 
 export interface MountPaths {
   base: string

@@ -15,7 +15,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import * as xattr from '@napi-rs/xattr'
+import { createSys } from '../sys/nativeSys.ts'
 
 export interface TestStorage {
   root: string
@@ -56,7 +56,7 @@ export function makeTestStorage(): TestStorage {
     upperFile: (p, c, m) => write(join(upper, p), c, m),
     upperDir: (p, opaque = false) => {
       mkdirSync(join(upper, p), { recursive: true })
-      if (opaque) xattr.setAttributeSync(join(upper, p), 'trusted.overlay.opaque', Buffer.from('y'))
+      if (opaque) createSys().setXattr(join(upper, p), 'trusted.overlay.opaque', Buffer.from('y'))
     },
     whiteout: (p) => {
       mkdirSync(dirname(join(upper, p)), { recursive: true })

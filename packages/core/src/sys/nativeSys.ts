@@ -130,7 +130,8 @@ export function createSys(): Sys {
       if (rc === 0) return fd
       fs.closeSync(fd)
       if (rc === EWOULDBLOCK) return undefined
-      return check(rc, 'flock', path) as never
+      check(rc, 'flock', path)
+      return undefined
     },
     raiseFileLimit: () => n.raiseNofile(),
   }

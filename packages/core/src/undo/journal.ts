@@ -20,6 +20,35 @@ export interface Swap {
   /** Name in work/layerdeck/ the old upper/ moves to (the undo state). */
   aside: string
   time: number
+  /**
+   * Kept paths moved from upper/ into incoming before the swap (same inodes: a process writing
+   * a kept file keeps writing into it). A swap rolled back moves them back first.
+   */
+  keep?: string[]
+}
+
+/** The paths a reset kept, recorded for its undo state: an undo carries them over again. */
+export const KEEP_RECORD = 'reset-keep.json'
+
+export interface KeepRecord {
+  /** The undo state this record belongs to. */
+  state: string
+  keep: string[]
+}
+
+export function readKeepRecord(sys: Sys, paths: StoragePaths, state: string): string[] {
+  const text = readFileText(sys, `${paths.staging}/${KEEP_RECORD}`)
+  if (text === undefined) return []
+  try {
+    const r = JSON.parse(text) as KeepRecord
+    return r.state === state && Array.isArray(r.keep) ? r.keep.filter((k) => typeof k === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+export function writeKeepRecord(sys: Sys, paths: StoragePaths, record: KeepRecord): void {
+  writeFileAtomic(sys, paths.staging, KEEP_RECORD, JSON.stringify(record))
 }
 
 export const journalPath = (paths: StoragePaths): string => `${paths.staging}/${JOURNAL_NAME}`
@@ -32,7 +61,8 @@ export function readJournal(sys: Sys, paths: StoragePaths): Swap | undefined {
     if (
       (swap.op === 'reset' || swap.op === 'undo') &&
       typeof swap.incoming === 'string' &&
-      typeof swap.aside === 'string'
+      typeof swap.aside === 'string' &&
+      (swap.keep === undefined || (Array.isArray(swap.keep) && swap.keep.every((k) => typeof k === 'string' && !k.split('/').includes('..'))))
     )
       return swap
   } catch {

@@ -13,6 +13,7 @@ import {
   removeJournal,
   RESET_NEW,
   UNDO_PREFIX,
+  writeKeepRecord,
   type Swap,
 } from './journal.ts'
 import { syncDir } from '../engine/smallFile.ts'
@@ -38,6 +39,11 @@ function resumeSwap(sys: Sys, paths: StoragePaths, swap: Swap): Recovery {
   const incoming = sys.lstat(at(swap.incoming)) !== undefined
   let result: Recovery
   if (upper && !aside) {
+    // The swap never started: kept entries already moved into incoming go back first.
+    for (const path of swap.keep ?? []) {
+      if (sys.lstat(`${at(swap.incoming)}${path}`) !== undefined && sys.lstat(`${paths.upper}${path}`) === undefined)
+        sys.rename(`${at(swap.incoming)}${path}`, `${paths.upper}${path}`)
+    }
     result = 'rolled-back'
   } else if (!upper && aside && incoming) {
     sys.rename(at(swap.incoming), paths.upper)
@@ -49,7 +55,11 @@ function resumeSwap(sys: Sys, paths: StoragePaths, swap: Swap): Recovery {
     result = 'finished'
   }
   syncDir(sys, paths.root)
-  if (result === 'finished') dropOtherUndoStates(sys, paths, swap.aside)
+  if (result === 'finished') {
+    // The undo state carries what the swap kept, so an undo moves it over again.
+    writeKeepRecord(sys, paths, { state: swap.aside, keep: swap.keep ?? [] })
+    dropOtherUndoStates(sys, paths, swap.aside)
+  }
   removeJournal(sys, paths)
   return result
 }

@@ -1,6 +1,7 @@
 /**
- * Factory reset, undo and purge. A reset builds the new upper/ (empty, plus the kept paths) in
- * work/layerdeck/reset-new, then swaps it in with two renames under a journal (see journal.ts):
+ * Factory reset, undo and purge. A reset builds the new upper/ (empty, plus the kept paths, moved
+ * in with their inodes) in work/layerdeck/reset-new, then swaps it in with two renames under a
+ * journal (see journal.ts):
  * the old upper/ becomes work/layerdeck/reset-undo-<time>, the undo state, kept until purged.
  * An undo swaps it back the same way (the state it leaves becomes the undo state: a second undo
  * redoes the reset). One undo state is kept at a time.
@@ -12,10 +13,10 @@ import type { StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { listChanges, type Change } from '../inspect/changes.ts'
 import { filesystemSpace, treeBytes } from '../inspect/usage.ts'
-import { RESET_NEW, UNDO_PREFIX, writeJournal, type Swap } from './journal.ts'
+import { KEEP_RECORD, readKeepRecord, RESET_NEW, UNDO_PREFIX, writeJournal, writeKeepRecord, type Swap } from './journal.ts'
 import { dropOtherUndoStates, recoverStorage } from './recover.ts'
 import { syncDir } from '../engine/smallFile.ts'
-import { copyMeta, copyStorageTree, removeAside } from './treeCopy.ts'
+import { copyMeta, removeAside } from './treeCopy.ts'
 
 export interface ResetOptions {
   /** Merged paths whose storage state survives the reset. */
@@ -84,9 +85,38 @@ export function resetStorage(
     incoming: RESET_NEW,
     aside: `${UNDO_PREFIX}${options.now ?? Date.now()}`,
     time: Date.now(),
+    keep: kept,
   }
   runSwap(sys, paths, swap)
   return { ...result, undoState: swap.aside }
+}
+
+/**
+ * Moves kept entries from upper/ into the incoming tree (its parents exist there), under the
+ * journal: moved, not copied, so a descriptor open on a kept file still writes into the file the
+ * merged view shows. The parents keep their times.
+ */
+function moveKept(sys: Sys, paths: StoragePaths, dest: string, kept: string[]): void {
+  for (const path of kept) {
+    if (sys.lstat(`${paths.upper}${path}`) === undefined || sys.lstat(`${dest}${path}`) !== undefined) continue
+    ensureParents(sys, paths, dest, path)
+    sys.rename(`${paths.upper}${path}`, `${dest}${path}`)
+  }
+  fixParentTimes(sys, paths, dest, kept)
+  syncDir(sys, dest)
+}
+
+/** Parent directories of a kept path in `dest`, with the metadata they have in upper/. */
+function ensureParents(sys: Sys, paths: StoragePaths, dest: string, path: string): void {
+  let rel = ''
+  for (const part of path.split('/').filter(Boolean).slice(0, -1)) {
+    rel += `/${part}`
+    if (sys.lstat(`${dest}${rel}`) !== undefined) continue
+    const stat = sys.lstat(`${paths.upper}${rel}`)
+    if (stat === undefined || !isDir(stat.mode)) return
+    sys.mkdir(`${dest}${rel}`, 0o700)
+    copyMeta(sys, `${paths.upper}${rel}`, stat, `${dest}${rel}`, false)
+  }
 }
 
 /**
@@ -103,28 +133,13 @@ function makeStaging(sys: Sys, paths: StoragePaths): void {
   }
 }
 
-/** The new upper/: the old root's metadata, and each kept path with its parents. */
+/** The new upper/: the old root's metadata and the parents of each kept path (moved in later). */
 function buildNewUpper(sys: Sys, paths: StoragePaths, dest: string, kept: string[]): void {
   const rootStat = sys.lstat(paths.upper)
   if (rootStat === undefined) throw new OverlayError('ENOENT', 'reset', paths.upper)
   sys.mkdir(dest, 0o700)
   copyMeta(sys, paths.upper, rootStat, dest, false)
-  for (const path of kept) {
-    const parts = path.split('/').filter(Boolean)
-    let rel = ''
-    for (const part of parts.slice(0, -1)) {
-      rel += `/${part}`
-      if (sys.lstat(`${dest}${rel}`) !== undefined) continue
-      const stat = sys.lstat(`${paths.upper}${rel}`)
-      if (stat === undefined || !isDir(stat.mode)) break
-      sys.mkdir(`${dest}${rel}`, 0o700)
-      copyMeta(sys, `${paths.upper}${rel}`, stat, `${dest}${rel}`, false)
-    }
-    if (sys.lstat(`${dest}${path}`) === undefined)
-      copyStorageTree(sys, `${paths.upper}${path}`, `${dest}${path}`)
-  }
-  fixParentTimes(sys, paths, dest, kept)
-  syncDir(sys, dest)
+  for (const path of kept) ensureParents(sys, paths, dest, path)
 }
 
 /** Creating kept entries moved their parents' mtimes: give them the old values back. */
@@ -141,16 +156,24 @@ function fixParentTimes(sys: Sys, paths: StoragePaths, dest: string, kept: strin
   }
 }
 
-/** The two renames, under the journal. */
+/** The kept entries' move and the two renames, under the journal. */
 function runSwap(sys: Sys, paths: StoragePaths, swap: Swap): void {
   writeJournal(sys, paths, swap)
+  if (swap.keep !== undefined && swap.keep.length > 0) moveKept(sys, paths, `${paths.staging}/${swap.incoming}`, swap.keep)
   sys.rename(paths.upper, `${paths.staging}/${swap.aside}`)
   sys.rename(`${paths.staging}/${swap.incoming}`, paths.upper)
   syncDir(sys, paths.root)
   syncDir(sys, paths.staging)
+  writeKeepRecord(sys, paths, { state: swap.aside, keep: swap.keep ?? [] })
   dropOtherUndoStates(sys, paths, swap.aside)
   sys.unlink(`${paths.staging}/reset.journal`)
   syncDir(sys, paths.staging)
+}
+
+/** The paths the last reset kept (an undo carries them over: they were never reset). */
+export function keptByLastReset(sys: Sys, paths: StoragePaths): string[] {
+  const [latest] = undoStates(sys, paths)
+  return latest === undefined ? [] : readKeepRecord(sys, paths, latest)
 }
 
 /** The undo state of the last reset (work/layerdeck/reset-undo-*), newest first. */
@@ -185,6 +208,7 @@ export function undoReset(sys: Sys, paths: StoragePaths, now = Date.now()): Undo
     incoming: latest,
     aside: `${UNDO_PREFIX}${Math.max(now, Number(latest.slice(UNDO_PREFIX.length)) + 1)}`,
     time: now,
+    keep: readKeepRecord(sys, paths, latest),
   }
   runSwap(sys, paths, swap)
   return { restored: latest, undoState: swap.aside }
@@ -198,6 +222,11 @@ export function purgeResets(sys: Sys, paths: StoragePaths): number {
     const real = `${paths.staging}/${name}`
     freed += treeBytes(sys, real)
     removeAside(sys, paths, real, 'undo')
+  }
+  try {
+    sys.unlink(`${paths.staging}/${KEEP_RECORD}`)
+  } catch (err) {
+    if (!hasCode(err, 'ENOENT')) throw err
   }
   return freed
 }
