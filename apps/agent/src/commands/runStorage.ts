@@ -27,7 +27,7 @@ export async function prepareRunPlaces(plan: RunPlan): Promise<RunPlaces> {
       `${plan.storage} is already a mount point: drop --tmpfs to use what is mounted there as storage, or unmount it`,
     )
   }
-  mkdirSync(RUN_DIR, { recursive: true, mode: 0o755 })
+  mkdirSync(RUN_DIR, { recursive: true, mode: 0o700 })
   const dir = mkdtempSync(join(RUN_DIR, 'run-'))
   const root = join(dir, 'root')
   mkdirSync(root)

@@ -2,20 +2,21 @@
  * Is a storage in use by a mount? A restore rewrites upper/ under a mount's feet, so it is
  * refused while the kernel (overlay with upperdir=STORAGE/upper) or a LayerDeck daemon serves it.
  *
- * A FUSE mount's line in /proc/self/mountinfo does not name its storage, so a LayerDeck daemon is
- * found by its control socket (STORAGE/work/layerdeck/control.sock accepting a connection) or,
- * until every daemon has one, by a running `layerdeck mount ... --storage DIR` process.
+ * Only evidence no other user can fake counts: the kernel's mount table, and the daemon's own
+ * control socket (where socketPath() puts it: work/layerdeck/control.sock, or /run/layerdeck for
+ * a storage path too long for a socket), which socketDir.ts trusts only when this user made it.
+ * Other processes' command lines are not looked at: any user can run a program whose arguments
+ * read `mount --storage S` and so block every restore, and a `layerdeck run` has no such line.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
-import { connect } from 'node:net'
-import { resolve } from 'node:path'
-import { storagePaths } from '../engine/storageFormat.ts'
-
-export const CONTROL_SOCKET = 'control.sock'
+import { readFileSync, realpathSync } from 'node:fs'
+import { openControl, request } from '../control/client.ts'
+import { socketPath, type MountInfo } from '../control/protocol.ts'
+import { errorCode } from '../engine/OverlayError.ts'
+import { storagePaths, type StoragePaths } from '../engine/storageFormat.ts'
 
 export async function storageInUse(storage: string): Promise<string | undefined> {
-  const real = realpathSync(storage)
-  return kernelMount(real) ?? daemonProcess(real) ?? (await controlSocket(real))
+  const paths = storagePaths(realpathSync(storage))
+  return kernelMount(paths.root) ?? daemonLockHeld(paths) ?? (await liveDaemon(paths))
 }
 
 function unescape(field: string): string {
@@ -39,64 +40,36 @@ export function kernelMount(storage: string, mountinfo = readFileSync('/proc/sel
   return undefined
 }
 
-/** A `layerdeck mount --storage DIR` process (any program run with `mount` and `--storage`). */
-function daemonProcess(storage: string): string | undefined {
-  let pids: string[]
-  try {
-    pids = readdirSync('/proc').filter((n) => /^[0-9]+$/.test(n) && n !== String(process.pid))
-  } catch {
-    return undefined
-  }
-  for (const pid of pids) {
-    const args = readArgs(pid)
-    if (args === undefined || !args.includes('mount')) continue
-    const dir = storageArg(args)
-    if (dir === undefined) continue
-    if (sameDir(pid, dir, storage)) {
-      return `layerdeck (pid ${pid}) is serving it: stop that mount first (kill -TERM ${pid})`
-    }
-  }
+/**
+ * THE DAEMON LOCK CHECK GOES HERE. The lead adds a lock file every daemon holds for its storage
+ * (flock(2) on a file in work/layerdeck/, held for the daemon's life): a held lock means a daemon
+ * serves the storage even while its socket is not there yet or no longer answers. Until then
+ * this says nothing, and the control socket below decides.
+ */
+export function daemonLockHeld(paths: StoragePaths): string | undefined {
+  void paths
   return undefined
 }
 
-function readArgs(pid: string): string[] | undefined {
+/** The daemon's control socket answers (a stale socket file refuses connections). */
+async function liveDaemon(paths: StoragePaths): Promise<string | undefined> {
+  const where = socketPath(paths)
+  let socket: Awaited<ReturnType<typeof openControl>>
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
-  } catch {
-    return undefined
+    socket = await openControl(paths, 1000)
+  } catch (err) {
+    // A socket we cannot trust, or a daemon that does not answer: do not swap upper/ under it.
+    const why = err instanceof Error ? err.message : String(err)
+    if (errorCode(err) === 'ETIMEDOUT') return `a LayerDeck daemon holds ${where} but does not answer: stop that mount first`
+    return `its control socket cannot be checked (${why})`
   }
-}
-
-function storageArg(args: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string
-    if (a === '--storage') return args[i + 1]
-    if (a.startsWith('--storage=')) return a.slice('--storage='.length)
-  }
-  return undefined
-}
-
-function sameDir(pid: string, dir: string, storage: string): boolean {
+  if (socket === undefined) return undefined
   try {
-    const cwd = realpathSync(`/proc/${pid}/cwd`)
-    return realpathSync(resolve(cwd, dir)) === storage
+    const info = (await request(socket, { op: 'info' }, 5000)) as MountInfo
+    return `layerdeck (pid ${info.pid}) is serving it at ${info.mountpoint}: stop that mount first (kill -TERM ${info.pid})`
   } catch {
-    return false
+    return `a LayerDeck daemon is serving it (${where} answers): stop the mount first`
+  } finally {
+    socket.destroy()
   }
-}
-
-/** The control channel of a live daemon (a stale socket file refuses connections). */
-function controlSocket(storage: string): Promise<string | undefined> {
-  const socket = `${storagePaths(storage).staging}/${CONTROL_SOCKET}`
-  if (!existsSync(socket)) return Promise.resolve(undefined)
-  return new Promise((done) => {
-    const client = connect(socket)
-    const finish = (answer: string | undefined): void => {
-      client.destroy()
-      done(answer)
-    }
-    client.setTimeout(1000, () => finish(undefined))
-    client.once('connect', () => finish(`a LayerDeck daemon is serving it (${socket} answers): stop the mount first`))
-    client.once('error', () => finish(undefined))
-  })
 }
