@@ -5,8 +5,8 @@
 import { cleanup } from '@testing-library/react'
 import { afterEach } from 'vitest'
 
-Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 600 })
-Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 390 })
+for (const [prop, value] of [['offsetHeight', 600], ['clientHeight', 600], ['offsetWidth', 390], ['clientWidth', 390]] as const)
+  Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value })
 
 afterEach(() => {
   cleanup()
