@@ -1,9 +1,6 @@
 /** `layerdeck serve`: the HTTP agent (API + dashboard) for one storage, in the foreground. */
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import pino from 'pino'
-import { createAgent } from '../server/createAgent.ts'
-import { defaultDataDir } from '../server/data/dataDir.ts'
 import { VERSION } from '../version.ts'
 
 interface ServeFlags {
@@ -52,6 +49,12 @@ async function runServe(flags: ServeFlags): Promise<void> {
   const port = Number(flags.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${flags.port}`)
   const tls = flags.tlsCert === undefined ? undefined : { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey as string) }
+  // Loaded here, not at the top: every other command starts without Express, pino and argon2.
+  const [{ createAgent }, { defaultDataDir }, { default: pino }] = await Promise.all([
+    import('../server/createAgent.ts'),
+    import('../server/data/dataDir.ts'),
+    import('pino'),
+  ])
   const log = pino({ base: null, level: process.env.LAYERDECK_LOG ?? 'info' })
   const agent = createAgent({
     storage: flags.storage,

@@ -1,8 +1,8 @@
 /** `layerdeck user add|passwd|remove|list|token`: the agent's accounts, from the shell. */
 import type { Command } from 'commander'
 import { usernameSchema, passwordSchema } from '@layerdeck/api'
-import { Accounts } from '../server/data/accounts.ts'
-import { defaultDataDir, ensureDataDir } from '../server/data/dataDir.ts'
+import type { Accounts } from '../server/data/accounts.ts'
+import { defaultDataDir, ensureDataDir, type DataFiles } from '../server/data/dataDir.ts'
 import { loadSecret } from '../server/data/secret.ts'
 import { SetupToken } from '../server/modules/auth/setupToken.ts'
 import { readPassword } from './userPassword.ts'
@@ -16,8 +16,10 @@ interface UserFlags {
   revoke?: string
 }
 
-function open(flags: UserFlags): { accounts: Accounts; files: ReturnType<typeof ensureDataDir> } {
+/** The accounts store; loaded on demand (argon2 is a native module the other commands do not need). */
+async function open(flags: UserFlags): Promise<{ accounts: Accounts; files: DataFiles }> {
   const files = ensureDataDir(flags.data ?? defaultDataDir(flags.storage), flags.storage.replace(/\/+$/, ''))
+  const { Accounts } = await import('../server/data/accounts.ts')
   return { accounts: new Accounts(files, loadSecret(files)), files }
 }
 
@@ -48,7 +50,7 @@ export function registerUser(program: Command): void {
   common(user.command('add').argument('<name>').description('create an account').option('--role <role>', 'admin or viewer', 'viewer')).action(async (name: string, flags: UserFlags) => {
     const role = flags.role === 'admin' || flags.role === 'viewer' ? flags.role : undefined
     if (role === undefined) throw new Error(`--role must be admin or viewer, not ${flags.role}`)
-    const { accounts, files } = open(flags)
+    const { accounts, files } = await open(flags)
     checkName(name)
     if (accounts.find(name) !== undefined) throw new Error(`account ${name} already exists: use 'layerdeck user passwd ${name}' to change its password`)
     await accounts.add(name, role, await newPassword())
@@ -56,17 +58,17 @@ export function registerUser(program: Command): void {
     process.stdout.write(`layerdeck: account ${name} (${role}) created\n`)
   })
   common(user.command('passwd').argument('<name>').description("change an account's password (signs it out everywhere)")).action(async (name: string, flags: UserFlags) => {
-    const { accounts } = open(flags)
+    const { accounts } = await open(flags)
     if (accounts.find(name) === undefined) throw new Error(`no account ${name} ('layerdeck user list' shows them)`)
     await accounts.setPassword(name, await newPassword())
     process.stdout.write(`layerdeck: password of ${name} changed; its sessions have ended\n`)
   })
-  common(user.command('remove').argument('<name>').description('delete an account (its sessions and tokens end)')).action((name: string, flags: UserFlags) => {
-    open(flags).accounts.remove(name)
+  common(user.command('remove').argument('<name>').description('delete an account (its sessions and tokens end)')).action(async (name: string, flags: UserFlags) => {
+    ;(await open(flags)).accounts.remove(name)
     process.stdout.write(`layerdeck: account ${name} removed\n`)
   })
-  common(user.command('list').description('list the accounts').option('--json', 'machine-readable output')).action((flags: UserFlags) => {
-    const list = open(flags).accounts.list().map((a) => ({ name: a.name, role: a.role, created: new Date(a.createdAt).toISOString(), tokens: a.tokens.length }))
+  common(user.command('list').description('list the accounts').option('--json', 'machine-readable output')).action(async (flags: UserFlags) => {
+    const list = (await open(flags)).accounts.list().map((a) => ({ name: a.name, role: a.role, created: new Date(a.createdAt).toISOString(), tokens: a.tokens.length }))
     if (flags.json === true) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`)
     else if (list.length === 0) process.stdout.write('no accounts yet: layerdeck user add NAME --storage DIR --role admin\n')
     else for (const a of list) process.stdout.write(`${a.name.padEnd(20)} ${a.role.padEnd(7)} created ${a.created}${a.tokens > 0 ? `, ${a.tokens} token(s)` : ''}\n`)
@@ -74,8 +76,8 @@ export function registerUser(program: Command): void {
   common(user.command('token').argument('<name>').description('make a bearer token for scripts (shown once), list or revoke them'))
     .option('--list', 'list the account\'s tokens (ids only)')
     .option('--revoke <id>', "revoke one token by id, or 'all'")
-    .action((name: string, flags: UserFlags) => {
-      const { accounts } = open(flags)
+    .action(async (name: string, flags: UserFlags) => {
+      const { accounts } = await open(flags)
       if (flags.revoke !== undefined) {
         const n = accounts.revokeTokens(name, flags.revoke)
         process.stdout.write(`layerdeck: ${n} token(s) of ${name} revoked\n`)

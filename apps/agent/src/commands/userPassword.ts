@@ -27,8 +27,8 @@ function oneLine(): Promise<string> {
 function askHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin
+    stdin.setRawMode(true) // before the prompt: nothing typed after it may echo
     process.stderr.write(prompt)
-    stdin.setRawMode(true)
     stdin.resume()
     stdin.setEncoding('utf8')
     let text = ''

@@ -11,6 +11,8 @@ import {
   listChanges,
   planRevert,
   requireRequestPath,
+  resolveRequestPath,
+  hasCode,
   storageUsage,
   isWithin,
   type OpenFile,
@@ -75,8 +77,19 @@ function planOnly(ctx: AgentContext, paths: string[], added: boolean): RevertSte
   return planRevert(readOnly, paths, { added })
 }
 
+/** A keep path: checked, never through a symlink; it need not exist (then nothing is kept there). */
+function keptPath(ctx: AgentContext, input: string): string {
+  const path = checkRequestPath(input)
+  try {
+    resolveRequestPath(viewOf(ctx), path)
+  } catch (err) {
+    if (!hasCode(err, 'ENOENT', 'ENOTDIR')) throw err
+  }
+  return path
+}
+
 export async function reset(ctx: AgentContext, body: ResetRequest): Promise<ResetResult> {
-  const keep = (body.keep ?? []).map((p) => checkRequestPath(p))
+  const keep = (body.keep ?? []).map((p) => keptPath(ctx, p))
   if (keep.includes('/')) throw new ApiError('invalid-input', 'keeping / keeps everything: name the paths to keep')
   const dryRun = body.dryRun === true
   const { mode } = ctx.link.state
