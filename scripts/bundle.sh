@@ -19,7 +19,7 @@ node_modules/.bin/esbuild apps/agent/src/main.ts --bundle --platform=node --form
   --outfile="$OUT/layerdeck.mjs"
 
 bash scripts/build-native.sh
-cp packages/core/native/build/layerdeck.node "$OUT/layerdeck.node"
+cp packages/core/native/build/layerdeck-sys.node packages/core/native/build/layerdeck-fuse.node "$OUT/"
 
 # An external package and the platform package holding its binary (no tests, sources, other CPUs).
 copy_package() {
@@ -47,4 +47,4 @@ cat > "$OUT/bin/layerdeck" <<'SH'
 exec node "$(dirname "$(readlink -f "$0")")/../layerdeck.mjs" "$@"
 SH
 chmod 755 "$OUT/bin/layerdeck"
-echo "bundle: $OUT ($(du -sh "$OUT" | cut -f1), layerdeck.mjs $(du -h "$OUT/layerdeck.mjs" | cut -f1), layerdeck.node $(du -h "$OUT/layerdeck.node" | cut -f1))"
+echo "bundle: $OUT ($(du -sh "$OUT" | cut -f1), layerdeck.mjs $(du -h "$OUT/layerdeck.mjs" | cut -f1))"

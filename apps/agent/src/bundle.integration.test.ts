@@ -2,6 +2,7 @@
  * What goes on a device (scripts/bundle.sh): one bundled CLI, LayerDeck's native module and the
  * agent's native packages. It must mount, serve a non-root user and answer status on its own.
  */
+import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { REPO_ROOT, sh, shOk, tempDir } from '@layerdeck/testkit'
 
@@ -24,7 +25,8 @@ it('runs from the bundle alone: mount, a user-owned new file, status', async () 
   const bin = `${root}/device/bin/layerdeck`
   expect((await sh(`${bin} --help`)).stdout).toMatch(/^ {2}mount \[options\] <mountpoint>/m)
   // Nothing from the checkout is needed: no tsx, no sources, no workspace node_modules.
-  expect(await shOk(`ls ${root}/device | sort | tr '\\n' ' '`)).toMatch(/^bin (dashboard )?layerdeck\.mjs layerdeck\.node (node_modules )?$/)
+  const shipped = readdirSync(`${root}/device`).filter((n) => n !== 'dashboard' && n !== 'node_modules').sort()
+  expect(shipped).toEqual(['bin', 'layerdeck-fuse.node', 'layerdeck-sys.node', 'layerdeck.mjs'])
   await shOk(`mkdir -p ${root}/base/pub ${root}/storage ${root}/mnt && chmod 755 ${root} && chmod 777 ${root}/base/pub`)
   const script = `
     ${bin} mount --base ${root}/base --storage ${root}/storage ${root}/mnt > ${root}/mount.log 2>&1 &

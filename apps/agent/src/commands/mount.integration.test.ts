@@ -206,9 +206,9 @@ describe('layerdeck mount: bad input', () => {
     })
   })
 
-  it('fails when libfuse.so.2 cannot be loaded (hidden in a mount namespace)', async () => {
+  it('fails when libfuse3.so.3 cannot be loaded (hidden in a mount namespace)', async () => {
     const lib = (
-      await shOk(`readlink -f "$(ldconfig -p | awk '/libfuse\\.so\\.2 /{print $NF; exit}')"`)
+      await shOk(`readlink -f "$(ldconfig -p | awk '/libfuse3\\.so\\.3 /{print $NF; exit}')"`)
     ).trim()
     await withDirs(async (d) => {
       const r = await layerdeck(
@@ -217,7 +217,7 @@ describe('layerdeck mount: bad input', () => {
       )
       expectOneLineFailure(
         r,
-        /libfuse\.so\.2 is missing: install it with `apt-get install -y libfuse2`/,
+        /libfuse3\.so\.3 is missing: install it \(Debian: apt-get install -y fuse3/,
         d,
       )
     })

@@ -73,5 +73,5 @@ interface NativeFuse {
 }
 
 export function loadBinding(): NativeFuse {
-  return loadNative<NativeFuse>()
+  return loadNative<NativeFuse>('fuse')
 }

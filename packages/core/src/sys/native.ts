@@ -1,7 +1,7 @@
 /**
- * Loads LayerDeck's native module (packages/core/native, built by scripts/build-native.sh): the
+ * Loads LayerDeck's native modules (packages/core/native, built by scripts/build-native.sh): the
  * system calls of nativeSys.ts and the FUSE binding of fuse/. Looked for beside the bundle on a
- * device (layerdeck.node next to layerdeck.mjs), then in the source tree.
+ * device (next to layerdeck.mjs), then in the source tree.
  */
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -39,27 +39,41 @@ export class NativeModuleError extends Error {
   override name = 'NativeModuleError'
 }
 
-let cached: unknown
+const cached = new Map<string, unknown>()
 
-function candidates(): string[] {
+function candidates(file: string): string[] {
   const here = fileURLToPath(new URL('.', import.meta.url))
   return [
-    process.env.LAYERDECK_NATIVE ?? '',
-    `${here}layerdeck.node`, // beside the device bundle
-    `${here}../../native/build/layerdeck.node`, // src/sys or dist/sys in the source tree
+    process.env.LAYERDECK_NATIVE_DIR === undefined ? '' : `${process.env.LAYERDECK_NATIVE_DIR}/${file}`,
+    `${here}${file}`, // beside the device bundle
+    `${here}../../native/build/${file}`, // src/sys or dist/sys in the source tree
   ].filter((p) => p !== '')
 }
 
-/** The native module; throws an actionable error when it was never built. */
-export function loadNative<T = NativeSys>(): T {
-  if (cached !== undefined) return cached as T
+/**
+ * A native module: 'sys' (the system calls; libc only) or 'fuse' (the libfuse3 binding). Throws
+ * an actionable error when it was never built or libfuse3 is missing.
+ */
+export function loadNative<T = NativeSys>(module: 'sys' | 'fuse' = 'sys'): T {
+  const file = `layerdeck-${module}.node`
+  const known = cached.get(file)
+  if (known !== undefined) return known as T
   const require = createRequire(import.meta.url)
-  const found = candidates().find((p) => existsSync(p))
+  const found = candidates(file).find((p) => existsSync(p))
   if (found === undefined) {
     throw new NativeModuleError(
-      'LayerDeck\'s native module is not built: run scripts/setup.sh (or bash scripts/build-native.sh; it needs cc, Node\'s headers and libfuse3-dev)',
+      `LayerDeck's native module ${file} is not built: run scripts/setup.sh (or bash scripts/build-native.sh; it needs cc, Node's headers and libfuse3-dev)`,
     )
   }
-  cached = require(found)
-  return cached as T
+  try {
+    const loaded = require(found) as T
+    cached.set(file, loaded)
+    return loaded
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    if (/libfuse3\.so/.test(message)) {
+      throw new NativeModuleError('libfuse3.so.3 is missing: install it (Debian: apt-get install -y fuse3; OpenWrt: opkg install libfuse3)')
+    }
+    throw new NativeModuleError(`cannot load ${found}: ${message}`)
+  }
 }
