@@ -267,3 +267,71 @@ describe('layerdeck mount: stopping', () => {
     },
   )
 })
+
+describe('layerdeck mount: the mount ends from outside', () => {
+  /** Waits for the daemon to exit on its own; its exit code, or 'running' after `ms`. */
+  const exitOf = (mount: Awaited<ReturnType<typeof startMount>>, ms = 5000): Promise<number | null | 'running'> =>
+    new Promise((resolve) => {
+      if (mount.child.exitCode !== null) {
+        resolve(mount.child.exitCode)
+        return
+      }
+      const timer = setTimeout(() => resolve('running'), ms)
+      mount.child.on('exit', (code) => {
+        clearTimeout(timer)
+        resolve(code)
+      })
+    })
+  /** The same storage mounts again at once and serves its change. */
+  const remounts = async (d: Dirs): Promise<void> => {
+    const again = await startMount({ base: d.base, storage: d.storage, mountpoint: d.mnt })
+    try {
+      expect(await shOk(`cat ${d.mnt}/file`)).toBe('changed\n')
+    } finally {
+      expect(await again.stop()).toBe(0)
+    }
+  }
+
+  it.each([
+    ['fusermount -u', (m: string) => `fusermount3 -u ${m}`],
+    ['umount', (m: string) => `umount ${m}`],
+  ])('exits 0 when unmounted with %s, and the storage mounts again', async (_name, unmount) => {
+    await withDirs(async (d) => {
+      const mount = await startMount({ base: d.base, storage: d.storage, mountpoint: d.mnt })
+      await shOk(`echo changed > ${d.mnt}/file`)
+      await shOk(unmount(d.mnt))
+      expect(await exitOf(mount)).toBe(0)
+      expect(mount.output()).toMatch(/was unmounted from outside; stopping\n$/)
+      expect(readdirSync(`${d.storage}/work/layerdeck`)).not.toContain('control.sock')
+      await remounts(d)
+    })
+  })
+
+  it('exits 0 after umount -l while a file is open: the open file fails, never hangs', async () => {
+    await withDirs(async (d) => {
+      const mount = await startMount({ base: d.base, storage: d.storage, mountpoint: d.mnt })
+      await shOk(`echo changed > ${d.mnt}/file`)
+      // Holds the file open across the lazy unmount, then reads and writes through it.
+      const holder = sh(`exec 3<>${d.mnt}/file; sleep 1.5; cat <&3 && echo read-ok; echo x >&3 && echo write-ok; echo done`, { timeoutMs: 20_000 })
+      await new Promise((r) => setTimeout(r, 400))
+      await shOk(`umount -l ${d.mnt}`)
+      expect(await exitOf(mount)).toBe(0)
+      expect(mount.output()).toMatch(/left the mount table \(lazy unmount\); its open files were abandoned; stopping\n$/)
+      const held = await holder
+      expect(held.stdout).toMatch(/done\n$/)
+      expect(held.stdout).not.toMatch(/write-ok/)
+      await remounts(d)
+    })
+  })
+
+  it('exits 0 on SIGTERM right after an external unmount', async () => {
+    await withDirs(async (d) => {
+      const mount = await startMount({ base: d.base, storage: d.storage, mountpoint: d.mnt })
+      await shOk(`echo changed > ${d.mnt}/file`)
+      await shOk(`fusermount3 -u ${d.mnt}`)
+      mount.child.kill('SIGTERM')
+      expect(await exitOf(mount)).toBe(0)
+      await remounts(d)
+    })
+  })
+})
