@@ -44,13 +44,29 @@ export function describe(event: AgentEvent): { who: string; what: string; path: 
   }
 }
 
+/** Consecutive events of one writer on one path of one kind are one line ("×3"): an editor saves in bursts. */
+export function coalesce(events: AgentEvent[]): { event: AgentEvent; count: number }[] {
+  const out: { event: AgentEvent; count: number }[] = []
+  for (const event of events) {
+    const last = out[out.length - 1]
+    const same =
+      last &&
+      last.event.kind === event.kind &&
+      last.event.data.path === event.data.path &&
+      (event.kind !== 'change' || (last.event.kind === 'change' && last.event.data.change === event.data.change && last.event.data.writer?.pid === event.data.writer?.pid))
+    if (same) last.count++
+    else out.push({ event, count: 1 })
+  }
+  return out
+}
+
 export function LiveFeed() {
-  const events = useStore(feed)
+  const events = coalesce(useStore(feed))
   if (events.length === 0)
     return <p className={s.muted}>Nothing changed since you opened this page. Changes made on the device (over SSH, by a service) appear here as they happen.</p>
   return (
     <ol className={s.feedList} aria-live="polite">
-      {events.map((event, i) => {
+      {events.map(({ event, count }, i) => {
         const d = describe(event)
         const isDir = event.kind === 'change' && event.data.change === 'mkdir'
         return (
@@ -61,6 +77,7 @@ export function LiveFeed() {
                 <code>{displayName(d.path)}</code>
               </Link>
             ) : null}
+            {count > 1 ? <span className={s.muted}> ×{count}</span> : null}
             <time className={s.muted} dateTime={new Date(event.data.time).toISOString()}>
               , {formatTime(event.data.time)}
             </time>

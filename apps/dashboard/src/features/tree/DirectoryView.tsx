@@ -49,7 +49,16 @@ export function DirectoryView({ dir, file, q, onRestore }: DirectoryViewProps) {
       {!page ? (
         <div className={s.scroller} aria-hidden="true" />
       ) : (
-        <EntryList key={`${dir}|${q}`} dir={dir} file={file} source={source} onRange={onRange} onRestore={onRestore} empty={q ? 'No entry matches.' : 'This folder is empty.'} />
+        <EntryList
+          key={`${dir}|${q}`}
+          dir={dir}
+          file={file}
+          source={source}
+          initial={q || !file ? 0 : Math.max(0, page.entries.findIndex((e) => e.path === file))}
+          onRange={onRange}
+          onRestore={onRestore}
+          empty={q ? 'No entry matches.' : 'This folder is empty.'}
+        />
       )}
     </>
   )
@@ -59,14 +68,16 @@ interface EntryListProps {
   dir: string
   file: string | null
   source: RowSource
+  /** The row to start on (the open file, when it is on the first page). */
+  initial: number
   onRange: (a: number, b: number) => void
   onRestore: ((entry: TreeEntry) => void) | undefined
   empty: string
 }
 
-function EntryList({ dir, file, source, onRange, onRestore, empty }: EntryListProps) {
+function EntryList({ dir, file, source, initial, onRange, onRestore, empty }: EntryListProps) {
   const [, navigate] = useLocation()
-  const [active, setActive] = useState(0)
+  const [active, setActive] = useState(initial)
   const onKey = (key: TreeKey, index: number) => {
     const entry = source.get(index)
     if (key === 'collapse') {
@@ -85,6 +96,7 @@ function EntryList({ dir, file, source, onRange, onRestore, empty }: EntryListPr
       onActive={setActive}
       onKey={onKey}
       onRange={onRange}
+      reveal={initial}
       empty={empty}
       renderRow={(index, row) => {
         const entry = source.get(index)

@@ -16,6 +16,8 @@ export interface VirtualTreeProps {
   onRange?: (start: number, end: number) => void
   renderRow: (index: number, rowProps: RowProps) => ReactNode
   empty?: ReactNode
+  /** Scroll this row into view when the list first shows. */
+  reveal?: number
 }
 
 export interface RowProps {
@@ -34,7 +36,7 @@ export interface RowProps {
  * arrows/Home/End/PageUp/PageDown move, Enter or Right opens, Left goes up. Only the rows on
  * screen are in the DOM, so 50,000 entries scroll like 50.
  */
-export function VirtualTree({ label, count, active, onActive, onKey, onRange, renderRow, empty }: VirtualTreeProps) {
+export function VirtualTree({ label, count, active, onActive, onKey, onRange, renderRow, empty, reveal = 0 }: VirtualTreeProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const idBase = `tree${useId().replace(/[^a-zA-Z0-9]/g, '')}`
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us itself
@@ -50,6 +52,12 @@ export function VirtualTree({ label, count, active, onActive, onKey, onRange, re
   useEffect(() => {
     onRange?.(first, last)
   }, [first, last, onRange])
+  const revealed = useRef(false)
+  useEffect(() => {
+    if (revealed.current || reveal <= 0) return
+    revealed.current = true
+    virtualizer.scrollToIndex(reveal, { align: 'center' })
+  }, [reveal, virtualizer])
 
   const move = (to: number) => {
     const index = Math.max(0, Math.min(count - 1, to))
