@@ -120,6 +120,31 @@ describe('layerdeck run --storage', () => {
       'cat /etc/new.conf; test ! -e /etc/motd',
     ])
     expect(again).toEqual({ code: 0, stdout: 'hello\n', stderr: '' })
+    // run leaves the mount record mount leaves: later commands need no --base.
+    const status = await layerdeck(['status', '--storage', storage])
+    expect(status.stderr).toBe('')
+    expect(status.stdout).toMatch(/^added +\/etc\/new\.conf$/m)
+    expect(status.stdout).toMatch(/^deleted +\/etc\/motd$/m)
+  })
+
+  it('runs on a full storage, every change visible, writes refused with ENOSPC', async () => {
+    const storage = newStorage('full')
+    await shOk(`mount -t tmpfs -o size=2m layerdeck-test-full ${storage}`)
+    try {
+      const fill = `echo kept > /etc/new.conf; dd if=/dev/zero of=/var/filler bs=64k 2>/dev/null; true`
+      expect((await layerdeck(['run', '--base', base, '--storage', storage, '--', '/bin/sh', '-c', fill])).code).toBe(0)
+      const r = await layerdeck([
+        'run', '--base', base, '--storage', storage, '--', '/bin/sh', '-c',
+        'cat /etc/new.conf; echo more >> /etc/device.conf || echo refused',
+      ])
+      expect(r.code).toBe(0)
+      expect(r.stdout).toBe('kept\nrefused\n')
+      expect(r.stderr).toMatch(/storage is full/)
+      expect(r.stderr).toMatch(/No space left on device/)
+    } finally {
+      await shOk(`umount ${storage}`)
+    }
+    expect(leftovers()).toEqual([])
   })
 })
 

@@ -3,7 +3,7 @@
  * BASE + storage on a private mount point, runs COMMAND in it, then unmounts and exits with
  * COMMAND's status. Failures of layerdeck itself exit 125, as chroot and env do.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
 import type { Command } from 'commander'
 import { mountOverlay, type MountedOverlay } from '@layerdeck/core/fuse'
 import { runTool } from '../boot/exec.ts'
@@ -60,6 +60,8 @@ async function runInOverlay(command: string[], flags: RunFlags): Promise<number>
       base: places.base,
       storage: places.storage,
       mountpoint: places.root,
+      // Later commands on the storage find the base the user gave, not run's private view of it.
+      recordedBase: realpathSync(plan.base),
     })
     const stale = mounted.overlay.staleStagesRemoved
     if (stale > 0) say(`removed ${stale} unfinished copy-up(s) left by a crash`)

@@ -9,7 +9,7 @@ import { dirname } from 'node:path'
 import { createServer, type Socket } from 'node:net'
 import type { ChangeEvent } from '../engine/events.ts'
 import type { Overlay } from '../engine/Overlay.ts'
-import { errorCode } from '../engine/OverlayError.ts'
+import { errorCode, hasCode } from '../engine/OverlayError.ts'
 import { writeFileAtomic } from '../engine/smallFile.ts'
 import { autoPurge } from '../undo/reset.ts'
 import { openControl } from './client.ts'
@@ -47,10 +47,19 @@ export async function startControlServer(
   info: MountInfo,
   log: (err: unknown) => void,
   kernel: KernelCache,
+  onFull: (what: string) => void = () => undefined,
+  /** The base later commands should use, when the served one is a private view of it (run). */
+  recordedBase = info.base,
 ): Promise<ControlServer> {
   const { paths, sys } = overlay.ctx
   const path = socketPath(paths)
-  writeFileAtomic(sys, paths.staging, MOUNT_RECORD_NAME, JSON.stringify(info))
+  try {
+    writeFileAtomic(sys, paths.staging, MOUNT_RECORD_NAME, JSON.stringify({ ...info, base: recordedBase }))
+  } catch (err) {
+    // The morning after the log filled the flash: the mount serves anyway.
+    if (!hasCode(err, 'ENOSPC', 'EDQUOT')) throw err
+    onFull('the mount record')
+  }
   const watchers = new Set<Socket>()
   const clients = new Set<Socket>()
   const publish = (event: ControlEvent): void => {

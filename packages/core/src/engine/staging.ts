@@ -54,7 +54,14 @@ export class Staging {
       removeTree(sys, `${this.#paths.staging}/${name}`)
       stale += 1
     }
-    if (sys.lstat(this.#paths.whiteout) === undefined) this.newWhiteout()
+    if (sys.lstat(this.#paths.whiteout) === undefined) {
+      try {
+        this.newWhiteout()
+      } catch (err) {
+        // A full storage (no inode left) still mounts; the first deletion makes the whiteout.
+        if (!hasCode(err, 'ENOSPC', 'EDQUOT')) throw err
+      }
+    }
     return stale
   }
 

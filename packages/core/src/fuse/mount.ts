@@ -26,6 +26,8 @@ export interface MountOptions extends MountPaths {
   onChange?: ChangeListener
   /** Where unexpected (non-errno) engine failures are reported. */
   log?: (err: unknown) => void
+  /** The base to record for later commands, when the one served is a private view of it (run). */
+  recordedBase?: string
 }
 
 /** How a mount ended: unmounted by us, by someone else, or gone from the mount table while busy. */
@@ -62,10 +64,14 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
   const sys = options.sys ?? createSys()
   // Finish an interrupted restore or reset, apply actions recorded with --at-next-boot.
   const storage = storagePaths(paths.storage)
-  for (const line of [...recoverRestores(sys, storage), ...prepareForMount(sys, storage, paths.base)]) {
+  const noteFull = fullStorageNote()
+  for (const line of bookkeeping(noteFull, 'the actions waiting for this mount', () => [
+    ...recoverRestores(sys, storage),
+    ...prepareForMount(sys, storage, paths.base),
+  ])) {
     process.stderr.write(`layerdeck: ${line}\n`)
   }
-  prepareStorage(sys, paths.storage)
+  prepareStorage(sys, paths.storage, noteFull)
   // The kernel has applied the caller's umask to every mode it sends.
   process.umask(0)
   const fileLimit = sys.raiseFileLimit()
@@ -115,9 +121,16 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
     throw new MountError(`cannot mount ${paths.mountpoint}: ${err instanceof Error ? err.message : String(err)}`)
   }
   const kernel = kernelCache(() => session, nodes)
-  const control = await startControl(overlay, paths, log, options.onChange, kernel, () => {
+  let control: ControlServer
+  try {
+    control = await startControl(overlay, paths, log, options.onChange, kernel, noteFull, options.recordedBase)
+  } catch (err) {
     if (session !== undefined) binding.fuseUnmount(session)
-  })
+    const timer = setTimeout(() => session !== undefined && binding.fuseAbort(session), LINGER_MS)
+    await ended
+    clearTimeout(timer)
+    throw err
+  }
   void ended.then(() => control.close())
   let unmounting: Promise<void> | undefined
   const unmount = (): Promise<void> =>
@@ -166,24 +179,43 @@ async function startControl(
   log: (err: unknown) => void,
   onChange: ChangeListener | undefined,
   kernel: KernelCache,
-  abandon: () => void,
+  noteFull: (what: string) => void,
+  recordedBase: string | undefined,
 ): Promise<ControlServer> {
   const info = { base: paths.base, storage: paths.storage, mountpoint: paths.mountpoint, pid: process.pid, since: Date.now() }
+  const control = await startControlServer(overlay, info, log, kernel, noteFull, recordedBase)
+  overlay.onChange = (event) => {
+    onChange?.(event)
+    control.publish(event)
+  }
+  return control
+}
+
+/** Says once that the storage is full: the mount comes up anyway and serves what it holds. */
+function fullStorageNote(): (what: string) => void {
+  let said = false
+  return (what) => {
+    if (said) return
+    said = true
+    process.stderr.write(
+      `layerdeck: storage is full: ${what} could not be written; every change is served, writes fail with ENOSPC until space is freed (delete files, or layerdeck reset --purge)\n`,
+    )
+  }
+}
+
+/** Runs bookkeeping that a full storage may refuse; the mount goes on without it. */
+function bookkeeping<T>(noteFull: (what: string) => void, what: string, fn: () => T[]): T[] {
   try {
-    const control = await startControlServer(overlay, info, log, kernel)
-    overlay.onChange = (event) => {
-      onChange?.(event)
-      control.publish(event)
-    }
-    return control
+    return fn()
   } catch (err) {
-    abandon()
-    throw err
+    if (!hasCode(err, 'ENOSPC', 'EDQUOT')) throw err
+    noteFull(what)
+    return []
   }
 }
 
 /** Creates upper/ and work/ when missing and checks the filesystem can hold the format. */
-function prepareStorage(sys: Sys, storage: string): void {
+function prepareStorage(sys: Sys, storage: string, noteFull: (what: string) => void): void {
   const p = storagePaths(storage)
   for (const dir of [p.upper, p.work]) {
     try {
@@ -197,7 +229,8 @@ function prepareStorage(sys: Sys, storage: string): void {
     sys.removeXattr(p.work, 'trusted.layerdeck.probe')
   } catch (err) {
     if (hasCode(err, 'ENOSPC', 'EDQUOT')) {
-      throw new MountError(`storage ${storage} is full: free space there (or run layerdeck reset --purge) and mount again`)
+      noteFull('a test attribute')
+      return
     }
     throw new MountError(
       `storage ${storage} cannot hold trusted.* extended attributes: put it on ext4, f2fs, ubifs, btrfs, xfs or tmpfs`,

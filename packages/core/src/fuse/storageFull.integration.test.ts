@@ -8,6 +8,7 @@ import {
   hashTree,
   pyJson,
   shOk,
+  startMount,
   tempDir,
   withOverlay,
   type OverlayFixture,
@@ -214,6 +215,63 @@ print(json.dumps(out))
         small: 'upgraded',
         usedLittle: true,
       })
+    })
+  })
+})
+
+describe('a full storage mounts again', () => {
+  it('comes up with every change readable, says so once, refuses writes, and heals when space is freed', async () => {
+    await onFullableOverlay(async (f) => {
+      // The morning after the log filled the flash: a change, then writes until ENOSPC.
+      await shOk(`echo changed > ${f.mnt}/small && rm ${f.mnt}/tree/part1`)
+      const filled = await pyJson(
+        `
+n = 0
+try:
+    with open('log', 'wb') as out:
+        while True:
+            out.write(b'x' * 65536); out.flush(); n += 1
+except OSError as e:
+    print(json.dumps({'full': errno.errorcode[e.errno], 'some': n > 10}))
+`,
+        { cwd: f.mnt },
+      )
+      expect(filled).toEqual({ full: 'ENOSPC', some: true })
+      expect(await f.mount.stop()).toBe(0)
+      const again = await startMount({ base: f.base, storage: f.storage, mountpoint: f.mnt })
+      try {
+        const notes = again.output().match(/storage is full/g) ?? []
+        expect(notes).toHaveLength(1)
+        const r = await pyJson(
+          `
+out = {}
+out['small'] = slurp('small')
+out['deleted'] = os.path.exists('tree/part1')
+out['others'] = sorted(os.listdir('tree'))
+out['write'] = attempt(put, 'new', 'x' * 100000)
+os.unlink('log')
+out['healed'] = attempt(put, 'new', 'after')
+out['new'] = slurp('new')
+print(json.dumps(out))
+`,
+          { cwd: f.mnt },
+        )
+        expect(r).toEqual({
+          small: 'changed\n',
+          deleted: false,
+          others: ['part2', 'part3'],
+          write: 'ENOSPC',
+          healed: 'ok',
+          new: 'after',
+        })
+      } finally {
+        expect(await again.stop()).toBe(0)
+      }
+      // Restart once more now that there is room: a normal mount, no note.
+      const third = await startMount({ base: f.base, storage: f.storage, mountpoint: f.mnt })
+      expect(third.output()).not.toMatch(/storage is full/)
+      await third.stop()
+      f.mount = third
     })
   })
 })
