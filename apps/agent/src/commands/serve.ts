@@ -67,25 +67,34 @@ async function runServe(flags: ServeFlags): Promise<void> {
     maxUploadBytes: parseSize(flags.maxUpload),
     log,
   })
-  await agent.start()
-  const server = await agent.listen(port, flags.host, tls)
+  // Signal handlers first: a SIGTERM that comes as soon as the "serving" line is read must stop the agent cleanly.
+  let started: Promise<unknown> = Promise.resolve()
+  const stopped = onStopSignal(() => started.catch(() => undefined).then(() => agent.stop()))
+  const listening = agent.start().then(() => agent.listen(port, flags.host, tls))
+  started = listening
+  const server = await listening
   const address = server.address()
   const shown = typeof address === 'object' && address !== null ? address.port : port
   process.stdout.write(`layerdeck: serving ${agent.ctx.paths.root} on ${tls ? 'https' : 'http'}://${flags.host ?? '0.0.0.0'}:${shown}/ (${agent.ctx.link.state.mode === 'daemon' ? 'live' : agent.ctx.link.state.mode})\n`)
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      agent.stop().then(resolve, (err: unknown) => {
+  await stopped
+  process.stdout.write('layerdeck: agent stopped\n')
+}
+
+/** Resolves once SIGINT or SIGTERM came and `stop` finished (its failure is printed, exit code 1). */
+function onStopSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const handler = (): void => {
+      process.off('SIGINT', handler)
+      process.off('SIGTERM', handler)
+      stop().then(resolve, (err: unknown) => {
         process.stderr.write(`layerdeck: ${err instanceof Error ? err.message : String(err)}\n`)
         process.exitCode = 1
         resolve()
       })
     }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
+    process.on('SIGINT', handler)
+    process.on('SIGTERM', handler)
   })
-  process.stdout.write('layerdeck: agent stopped\n')
 }
 
 function minutes(text: string): number {
