@@ -12,6 +12,8 @@ interface RestoreFlags extends OutputFlags {
   yes?: boolean
   maxEntries: string
   maxBytes: string
+  maxXattrBytes: string
+  maxNameBytes: string
 }
 
 export function registerRestore(program: Command): void {
@@ -24,7 +26,9 @@ export function registerRestore(program: Command): void {
     .option('--dry-run', 'check the archive and show the plan; change nothing')
     .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
     .option('--max-entries <n>', 'refuse archives with more entries', String(DEFAULT_RESTORE_LIMITS.maxEntries))
-    .option('--max-bytes <size>', 'refuse archives with more file data (e.g. 512M, 8G)', '4G')
+    .option('--max-bytes <size>', 'refuse archives with more file data (e.g. 512M, 8G)', sizeText(DEFAULT_RESTORE_LIMITS.maxBytes))
+    .option('--max-xattr-bytes <size>', 'refuse archives with more extended attribute data (names and values)', sizeText(DEFAULT_RESTORE_LIMITS.maxXattrBytes))
+    .option('--max-name-bytes <size>', 'refuse archives whose entry names and link targets take more', sizeText(DEFAULT_RESTORE_LIMITS.maxNameBytes))
     .option('--json', 'print the plan and result as JSON')
     .addHelpText(
       'after',
@@ -38,7 +42,12 @@ export function registerRestore(program: Command): void {
 }
 
 async function runRestore(file: string, flags: RestoreFlags): Promise<void> {
-  const limits = { maxEntries: parseCount(flags.maxEntries), maxBytes: parseSize(flags.maxBytes) }
+  const limits = {
+    maxEntries: parseCount(flags.maxEntries),
+    maxBytes: parseSize(flags.maxBytes, '--max-bytes'),
+    maxXattrBytes: parseSize(flags.maxXattrBytes, '--max-xattr-bytes'),
+    maxNameBytes: parseSize(flags.maxNameBytes, '--max-name-bytes'),
+  }
   const interactive = process.stdin.isTTY && process.stdout.isTTY
   if (flags.dryRun !== true && flags.yes !== true && !interactive) {
     throw new BackupError('invalid-input', 'restore changes the storage: pass --yes to confirm (stdin is not a terminal), or --dry-run to only look')
@@ -110,9 +119,17 @@ function parseCount(text: string): number {
   return n
 }
 
-function parseSize(text: string): number {
+/** 2G, 16M: the default a --max-* flag shows in --help. */
+function sizeText(bytes: number): string {
+  for (const [unit, size] of [['T', 1024 ** 4], ['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (bytes % size === 0) return `${bytes / size}${unit}`
+  }
+  return String(bytes)
+}
+
+function parseSize(text: string, flag: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)i?B?$/i.exec(text.trim())
-  if (m === null) throw new BackupError('invalid-input', `--max-bytes must be a size like 800M or 4G, not ${text}`)
+  if (m === null) throw new BackupError('invalid-input', `${flag} must be a size like 800M or 4G, not ${text}`)
   const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[(m[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G' | 'T']
   return Math.floor(Number(m[1]) * unit)
 }

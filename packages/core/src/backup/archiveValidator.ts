@@ -16,7 +16,10 @@ import {
   XATTR_RECORD_PREFIX,
   type Manifest,
 } from './archiveFormat.ts'
+import { REDIRECT_XATTR } from '../engine/storageFormat.ts'
+import { redirectProblem } from '../inspect/redirect.ts'
 import { BackupError } from './BackupError.ts'
+import { portableXattrDigest } from './planRestore.ts'
 import { TYPE, type TarHeader } from './tarHeader.ts'
 import type { TarEntry } from './tarReader.ts'
 
@@ -34,7 +37,13 @@ export interface RestoreEntry {
   size: number
   /** Symlink target, or the storage-relative path a hard link points at. */
   target?: string
+  /**
+   * The entry's xattrs while it is being handled (scanArchive's callback); emptied afterwards,
+   * so the map of every entry holds only `xattrDigest`.
+   */
   xattrs: Array<[string, Buffer]>
+  /** sha256 of the portable xattrs (what the plan compares). */
+  xattrDigest: string
   opaque: boolean
   /** sha256 of a regular file's data, filled in by the checking pass. */
   sha256?: string
@@ -45,9 +54,31 @@ export interface RestoreLimits {
   maxEntries: number
   /** Most bytes of file data an archive may hold (once extracted). */
   maxBytes: number
+  /** Most bytes of extended attributes (names and values, all entries together). */
+  maxXattrBytes: number
+  /** Most bytes of entry names and link targets, all entries together (kept for the plan). */
+  maxNameBytes: number
 }
 
-export const DEFAULT_LIMITS: RestoreLimits = { maxEntries: 200_000, maxBytes: 4 * 1024 ** 3 }
+/**
+ * Sized for a small device (the restore runs there, beside the system): validation keeps about
+ * 250 bytes per entry plus its name, so the defaults keep a dry run or a restore under ~150 MB
+ * of memory, and bound the decompressed stream to about 2.4 GB (see scanArchive).
+ */
+export const DEFAULT_LIMITS: RestoreLimits = {
+  maxEntries: 100_000,
+  maxBytes: 2 * 1024 ** 3,
+  maxXattrBytes: 16 * 1024 ** 2,
+  maxNameBytes: 16 * 1024 ** 2,
+}
+
+/** What the CLI calls each limit, for refusals that say how to raise it. */
+const FLAG: Record<keyof RestoreLimits, string> = {
+  maxEntries: '--max-entries',
+  maxBytes: '--max-bytes',
+  maxXattrBytes: '--max-xattr-bytes',
+  maxNameBytes: '--max-name-bytes',
+}
 
 const MAX_MANIFEST = 64 * 1024
 const MAX_XATTR_VALUE = 64 * 1024
@@ -62,6 +93,8 @@ export class ArchiveValidator {
   rootOpaque = false
   readonly #limits: RestoreLimits
   #count = 0
+  #xattrBytes = 0
+  #nameBytes = 0
 
   constructor(limits: RestoreLimits) {
     this.#limits = limits
@@ -72,10 +105,11 @@ export class ArchiveValidator {
     const { header } = tar
     this.#count += 1
     if (this.#count > this.#limits.maxEntries + 1) {
-      throw limit(`it has more than ${this.#limits.maxEntries} entries (raise the limit with --max-entries)`)
+      throw limit('maxEntries', `it has more than ${this.#limits.maxEntries} entries`)
     }
     const checked = normalizeArchivePath(header.path)
     if (!checked.ok) throw refuse(header.path, checked.reason)
+    this.#addNameBytes(Buffer.byteLength(checked.path) + Buffer.byteLength(header.linkpath))
     if (this.manifest === undefined) return this.#manifest(tar, checked.path)
     const name = baseName(checked.path)
     if (name === OPAQUE_MARKER) return this.#opaque(header, checked.path)
@@ -99,10 +133,10 @@ export class ArchiveValidator {
     const manifest = parseManifest(Buffer.concat(chunks))
     if (typeof manifest === 'string') throw new BackupError('invalid-input', `it is not a usable LayerDeck backup: ${manifest}`)
     if (manifest.entries > this.#limits.maxEntries) {
-      throw limit(`it has ${manifest.entries} entries, more than the limit of ${this.#limits.maxEntries} (raise it with --max-entries)`)
+      throw limit('maxEntries', `it has ${manifest.entries} entries, more than the limit of ${this.#limits.maxEntries}`)
     }
     if (manifest.bytes > this.#limits.maxBytes) {
-      throw limit(`it holds ${manifest.bytes} bytes, more than the limit of ${this.#limits.maxBytes} (raise it with --max-bytes)`)
+      throw limit('maxBytes', `it holds ${manifest.bytes} bytes, more than the limit of ${this.#limits.maxBytes}`)
     }
     this.manifest = manifest
     return { kind: 'manifest' }
@@ -133,8 +167,11 @@ export class ArchiveValidator {
       atimeMs,
       size: kind === 'file' ? header.size : 0,
       xattrs: kind === 'whiteout' ? [] : xattrsOf(header.path, tar),
+      xattrDigest: '',
       opaque: false,
     }
+    entry.xattrDigest = portableXattrDigest(entry.xattrs)
+    this.#addXattrBytes(tar)
     if (kind === 'symlink') entry.target = symlinkTarget(header)
     return entry
   }
@@ -163,9 +200,29 @@ export class ArchiveValidator {
 
   #addBytes(size: number): void {
     this.bytes += size
-    if (this.bytes > this.#limits.maxBytes) {
-      throw limit(`it holds more than ${this.#limits.maxBytes} bytes of data (raise the limit with --max-bytes)`)
+    if (this.bytes > this.#limits.maxBytes) throw limit('maxBytes', `it holds more than ${this.#limits.maxBytes} bytes of data`)
+  }
+
+  /** Every xattr record counts, kept or not: each one is read and decoded. */
+  #addXattrBytes(tar: TarEntry): void {
+    for (const [key, value] of tar.pax) {
+      if (key.startsWith(XATTR_RECORD_PREFIX)) this.#xattrBytes += key.length - XATTR_RECORD_PREFIX.length + value.length
     }
+    if (this.#xattrBytes > this.#limits.maxXattrBytes) {
+      throw limit('maxXattrBytes', `its extended attributes take more than ${this.#limits.maxXattrBytes} bytes`)
+    }
+  }
+
+  #addNameBytes(n: number): void {
+    this.#nameBytes += n
+    if (this.#nameBytes > this.#limits.maxNameBytes) {
+      throw limit('maxNameBytes', `its entry names and link targets take more than ${this.#limits.maxNameBytes} bytes`)
+    }
+  }
+
+  /** After an entry was handled: its xattr values go; the plan needs only their digest. */
+  release(entry: RestoreEntry): void {
+    entry.xattrs = []
   }
 
   /** Called after the last entry. */
@@ -223,6 +280,8 @@ function xattrsOf(name: string, tar: TarEntry): Array<[string, Buffer]> {
     const attr = key.slice(XATTR_RECORD_PREFIX.length)
     if (!/^(user|trusted|security|system)\./.test(attr)) throw refuse(name, `has an extended attribute in an unknown namespace (${attr})`)
     if (value.length > MAX_XATTR_VALUE) throw refuse(name, `has an extended attribute over 64 KiB (${attr})`)
+    const bad = attr === REDIRECT_XATTR ? redirectProblem(value) : undefined
+    if (bad !== undefined) throw refuse(name, `has a ${REDIRECT_XATTR} that ${bad}: it could point outside the layer`)
     if (isRestorableXattr(attr)) out.push([attr, value])
   }
   return out
@@ -232,6 +291,7 @@ function refuse(name: string, reason: string): BackupError {
   return new BackupError('invalid-input', `entry ${JSON.stringify(name)} ${reason}`)
 }
 
-function limit(reason: string): BackupError {
-  return new BackupError('invalid-input', reason)
+/** A refusal that names the limit and the CLI flag that raises it. */
+function limit(which: keyof RestoreLimits, reason: string): BackupError {
+  return new BackupError('invalid-input', `${reason} (the ${which} limit; raise it with ${FLAG[which]})`)
 }

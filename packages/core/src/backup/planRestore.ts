@@ -3,6 +3,7 @@
  * size, content hash, link target or xattrs differ; a file's mtime too), and with --replace the
  * storage changes the backup does not have (removed).
  */
+import { createHash } from 'node:crypto'
 import { isPortableXattr, parentPath, toMergedPath } from './archiveFormat.ts'
 import type { RestoreEntry, RestoreKind } from './archiveValidator.ts'
 import type { StorageEntry, StorageKind } from './walkStorage.ts'
@@ -83,20 +84,29 @@ function sameEntry(now: StorageEntry, b: RestoreEntry, current: Map<string, Stor
   const s = now.stat
   if (s.uid !== b.uid || s.gid !== b.gid) return false
   if (b.kind !== 'symlink' && (s.mode & 0o7777) !== b.mode) return false
-  if (b.kind === 'dir') return now.opaque === b.opaque && sameXattrs(now.xattrs, b.xattrs)
+  if (b.kind === 'dir') return now.opaque === b.opaque && digestOf(now) === b.xattrDigest
   if (b.kind === 'symlink') return now.target === b.target
   if (b.kind === 'file' && (s.size !== b.size || Math.abs(s.mtimeMs - b.mtimeMs) > TIME_SLACK_MS)) return false
-  return sameXattrs(now.xattrs, b.xattrs)
+  return digestOf(now) === b.xattrDigest
 }
 
 function sameData(now: StorageEntry, b: RestoreEntry, hashFile: HashFile): boolean {
   return b.kind !== 'file' || b.sha256 === undefined || hashFile(now.real) === b.sha256
 }
 
-function sameXattrs(now: Array<[string, Buffer]>, backup: Array<[string, Buffer]>): boolean {
-  const portable = now.filter(([name]) => isPortableXattr(name))
-  const wanted = backup.filter(([name]) => isPortableXattr(name))
-  if (portable.length !== wanted.length) return false
-  const map = new Map(wanted.map(([n, v]) => [n, v.toString('base64')]))
-  return portable.every(([n, v]) => map.get(n) === v.toString('base64'))
+/** The current entry's digest (restoreBackup keeps it instead of the values). */
+const digestOf = (now: StorageEntry): string => now.xattrDigest ?? portableXattrDigest(now.xattrs)
+
+/**
+ * sha256 over the portable xattrs, sorted by name (length-prefixed, so no two sets collide):
+ * what a restore plan compares, so neither side has to keep xattr values in memory.
+ */
+export function portableXattrDigest(xattrs: Array<[string, Buffer]>): string {
+  const hash = createHash('sha256')
+  const portable = xattrs.filter(([name]) => isPortableXattr(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  for (const [name, value] of portable) {
+    const n = Buffer.from(name)
+    hash.update(`${n.length}:`).update(n).update(`${value.length}:`).update(value)
+  }
+  return hash.digest('hex')
 }

@@ -48,7 +48,7 @@ describe('restore refuses hostile archives and changes nothing', () => {
     ['no manifest', () => archive('plain', [{ path: 'etc/passwd', data: 'x' }], false), /not a LayerDeck backup/],
     ['a newer format', () => writeRaw('newer', gzipSync(tarOf([manifestEntry({ version: 99 })]))), /upgrade LayerDeck/],
     ['too many entries', () => archive('many', Array.from({ length: 10 }, (_, i) => ({ path: `f${i}`, data: 'x' }))), /more than 5 entries/, { maxEntries: 5 }],
-    ['a manifest announcing too many entries', () => writeRaw('many2', gzipSync(tarOf([manifestEntry({ entries: 1e9 })]))), /more than the limit of 200000/],
+    ['a manifest announcing too many entries', () => writeRaw('many2', gzipSync(tarOf([manifestEntry({ entries: 1e9 })]))), /more than the limit of 100000 \(the maxEntries limit; raise it with --max-entries\)/],
     ['too much data behind a lying manifest', () => archive('big', [{ path: 'big', data: Buffer.alloc(4000, 1) }]), /more than 1000 bytes/, { maxBytes: 1000 }],
   ]
   it.each(cases)('%s', async (_name, build, message, limits) => {

@@ -13,7 +13,7 @@ import { createNodeSys } from '../sys/nodeSys.ts'
 import type { Manifest } from './archiveFormat.ts'
 import { DEFAULT_LIMITS, type Accepted, type RestoreEntry, type RestoreLimits } from './archiveValidator.ts'
 import { BackupError } from './BackupError.ts'
-import { planRestore, type RestorePlan } from './planRestore.ts'
+import { planRestore, portableXattrDigest, type RestorePlan } from './planRestore.ts'
 import { lockRestore, recoverRestores, restoreDir, swapIn } from './restoreSwap.ts'
 import { scanArchive } from './scanArchive.ts'
 import { StagedUpper } from './StagedUpper.ts'
@@ -155,9 +155,12 @@ function hashFile(real: string): string {
   return hash.digest('hex')
 }
 
+/** The current storage, for the plan: xattr values are replaced by their digest. */
 function currentEntries(sys: Sys, paths: StoragePaths): Map<string, StorageEntry> {
   const map = new Map<string, StorageEntry>()
-  for (const entry of walkStorage(sys, paths.upper)) map.set(entry.path, entry)
+  for (const entry of walkStorage(sys, paths.upper)) {
+    map.set(entry.path, { ...entry, xattrs: [], xattrDigest: portableXattrDigest(entry.xattrs) })
+  }
   return map
 }
 

@@ -29,8 +29,8 @@ export async function scanArchive(file: string, limits: RestoreLimits, onEntry?:
   input.on('data', (chunk) => hash.update(chunk))
   input.on('error', (err) => gunzip.destroy(err))
   input.pipe(gunzip)
-  // Metadata is bounded per entry; this caps the work a decompression bomb can cause.
-  const maxTarBytes = limits.maxBytes + limits.maxEntries * 8192 + (16 << 20)
+  // Metadata is bounded per entry and in total; this caps the work a decompression bomb can cause.
+  const maxTarBytes = maxTarBytesFor(limits)
   let tarBytes = 0
   const counted = async function* (): AsyncGenerator<Buffer> {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -43,6 +43,7 @@ export async function scanArchive(file: string, limits: RestoreLimits, onEntry?:
     for await (const tar of readTar(counted())) {
       const accepted = await validator.accept(tar)
       if (onEntry !== undefined) await onEntry(accepted, tar)
+      if (accepted.kind === 'entry') validator.release(accepted.entry)
     }
     validator.finish()
   } catch (err) {
@@ -52,6 +53,15 @@ export async function scanArchive(file: string, limits: RestoreLimits, onEntry?:
     gunzip.destroy()
   }
   return { validator, sha256: hash.digest('hex'), tarBytes }
+}
+
+/**
+ * Decompressed bytes allowed: the data, the xattrs and names (each counted twice: PAX record and
+ * header), and 3 KiB of headers and padding per entry, plus 16 MiB of slack. About 2.4 GB at
+ * the default limits.
+ */
+export function maxTarBytesFor(limits: RestoreLimits): number {
+  return limits.maxBytes + 2 * (limits.maxXattrBytes + limits.maxNameBytes) + limits.maxEntries * 3072 + (16 << 20)
 }
 
 /** zlib and tar errors in words a user can act on. */

@@ -14,6 +14,8 @@ export interface StorageEntry {
   stat: FileStat
   /** Every xattr, including trusted.overlay.* ones. */
   xattrs: Array<[string, Buffer]>
+  /** Set instead of `xattrs` where only a comparison is needed (planRestore's digest). */
+  xattrDigest?: string
   opaque: boolean
   /** Symlink target. */
   target?: string
