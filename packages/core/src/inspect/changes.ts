@@ -23,6 +23,7 @@ import {
 } from '../engine/storageFormat.ts'
 import type { FileStat, Sys } from '../engine/sys.ts'
 import { metadataChanges, sameContent, sameType, type FieldChange } from './compare.ts'
+import { validRedirect } from './redirect.ts'
 
 /**
  * added: exists only in storage; modified: content (or type) differs from the base;
@@ -189,15 +190,15 @@ function enterDir(
 ): Frame {
   const { sys } = q
   const opaque = isOpaqueValue(sys.getXattr(found.real, OPAQUE_XATTR))
-  const redirect =
-    opaque || parent.base === null ? undefined : sys.getXattr(found.real, REDIRECT_XATTR)
+  const redirect = opaque || parent.base === null ? undefined : sys.getXattr(found.real, REDIRECT_XATTR)
   let merged = base !== undefined && isDir(base.stat.mode) && !opaque ? base.real : null
-  if (redirect !== undefined && parent.base !== null) {
+  if (redirect !== undefined) {
     // A directory renamed by the kernel (redirect_dir=on): a new name over the old base directory.
-    const target = redirect.toString('utf8').replace(/\0+$/, '')
-    const real = target.startsWith('/') ? `${q.base}${target}` : `${parent.base}/${target}`
-    const stat = sys.lstat(real)
-    merged = stat !== undefined && isDir(stat.mode) ? real : null
+    // One that could leave the base (`/../..`) is not followed: the directory is simply added.
+    const target = validRedirect(redirect)
+    const real = target === undefined ? undefined : target.startsWith('/') ? `${q.base}${target}` : `${parent.base}/${target}`
+    const stat = real === undefined ? undefined : sys.lstat(real)
+    merged = real !== undefined && stat !== undefined && isDir(stat.mode) ? real : null
   }
   const names = sys.readdir(found.real).sort()
   const self =
