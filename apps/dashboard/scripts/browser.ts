@@ -15,19 +15,31 @@ export const CHROMIUM_ARGS = [
 ]
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  })
 }
 
 /** Signs the context in through the API (same origin, JSON body), as the dashboard does. */
-export async function signIn(context: BrowserContext, base: string, username: string, password: string): Promise<void> {
+export async function signIn(
+  context: BrowserContext,
+  base: string,
+  username: string,
+  password: string,
+): Promise<void> {
   const res = await context.request.post(`${base}/api/session`, {
     data: { username, password },
     headers: { origin: base, 'sec-fetch-site': 'same-origin' },
   })
-  if (!res.ok()) throw new Error(`sign-in as ${username} failed: ${res.status()} ${await res.text()}`)
+  if (!res.ok())
+    throw new Error(`sign-in as ${username} failed: ${res.status()} ${await res.text()}`)
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
 
 export interface AxeViolation {
   id: string
@@ -40,7 +52,15 @@ export interface AxeViolation {
 export async function axeCheck(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource })
   return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[] }> } }).axe
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: () => Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[]
+          }>
+        }
+      }
+    ).axe
     const result = await axe.run()
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

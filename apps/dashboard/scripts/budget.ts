@@ -22,13 +22,19 @@ for (const file of initial) {
   total += size
   console.log(`  initial  ${kb(size).padStart(6)} kB gz  ${file}`)
 }
-const lazy = readdirSync(join(dir, 'assets')).filter((f) => f.endsWith('.js') && !initial.has(`assets/${f}`))
-for (const file of lazy) console.log(`  lazy     ${kb(gz(`assets/${file}`)).padStart(6)} kB gz  assets/${file}`)
+const lazy = readdirSync(join(dir, 'assets')).filter(
+  (f) => f.endsWith('.js') && !initial.has(`assets/${f}`),
+)
+for (const file of lazy)
+  console.log(`  lazy     ${kb(gz(`assets/${file}`)).padStart(6)} kB gz  assets/${file}`)
 const css = readdirSync(join(dir, 'assets')).filter((f) => f.endsWith('.css'))
-for (const file of css) console.log(`  css      ${kb(gz(`assets/${file}`)).padStart(6)} kB gz  assets/${file}`)
+for (const file of css)
+  console.log(`  css      ${kb(gz(`assets/${file}`)).padStart(6)} kB gz  assets/${file}`)
 
 console.log(`budget: initial JS ${kb(total)} kB gzipped (limit ${BUDGET_KB} kB)`)
 if (total > BUDGET_KB * 1000) {
-  console.error(`budget: initial JS is over ${BUDGET_KB} kB gzipped: lazy-load a view or drop a dependency`)
+  console.error(
+    `budget: initial JS is over ${BUDGET_KB} kB gzipped: lazy-load a view or drop a dependency`,
+  )
   process.exit(1)
 }

@@ -33,7 +33,9 @@ async function overview(): Promise<void> {
     const usable = await page.waitForFunction(
       () => {
         const name = document.querySelector('#device-h')?.textContent
-        const counts = [...document.querySelectorAll('#counts-h ~ div strong')].every((n) => n.textContent !== '–')
+        const counts = [...document.querySelectorAll('#counts-h ~ div strong')].every(
+          (n) => n.textContent !== '–',
+        )
         const chart = document.querySelector('[aria-labelledby=usage-h] [role=img]')
         return name && name !== 'Device' && counts && chart ? performance.now() : false
       },
@@ -44,7 +46,9 @@ async function overview(): Promise<void> {
     await context.close()
   }
   await browser.close()
-  console.log(`overview usable after ${median(times).toFixed(0)} ms (median of 5, cold cache; runs ${times.map((t) => t.toFixed(0)).join(', ')})`)
+  console.log(
+    `overview usable after ${median(times).toFixed(0)} ms (median of 5, cold cache; runs ${times.map((t) => t.toFixed(0)).join(', ')})`,
+  )
 }
 
 async function tree(dir: string): Promise<void> {
@@ -61,7 +65,10 @@ async function tree(dir: string): Promise<void> {
     dispatchEvent(new PopStateEvent('popstate'))
   }, dir)
   const firstRows = await page.waitForFunction(
-    () => (document.querySelectorAll('[role=treeitem]:not([aria-busy])').length > 5 ? performance.now() : false),
+    () =>
+      document.querySelectorAll('[role=treeitem]:not([aria-busy])').length > 5
+        ? performance.now()
+        : false,
     undefined,
     { polling: 'raf', timeout: 30_000 },
   )
@@ -85,15 +92,25 @@ async function tree(dir: string): Promise<void> {
     await page.waitForTimeout(16)
   }
   const scrolled = Date.now() - t0
-  await page.waitForFunction(() => document.querySelectorAll('[role=treeitem][aria-busy]').length === 0, undefined, { timeout: 30_000 })
-  const frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.slice(1))
+  await page.waitForFunction(
+    () => document.querySelectorAll('[role=treeitem][aria-busy]').length === 0,
+    undefined,
+    { timeout: 30_000 },
+  )
+  const frames = await page.evaluate(() =>
+    (window as unknown as { frames_: number[] }).frames_.slice(1),
+  )
   const sorted = [...frames].sort((a, b) => a - b)
   const after = await heapMB(page)
   const rows = await page.locator('[role=treeitem]').count()
   await browser.close()
   console.log(`tree ${dir}: ${total} entries; first rows after ${ttfr.toFixed(0)} ms`)
-  console.log(`  JS heap: ${before.toFixed(1)} MB on the overview, ${opened.toFixed(1)} MB with the folder open, ${after.toFixed(1)} MB after scrolling through all of it (${rows} rows in the DOM)`)
-  console.log(`  scrolling ${height} px took ${scrolled} ms; frames p50 ${median(frames).toFixed(1)} ms, p95 ${(sorted[Math.floor(sorted.length * 0.95)] ?? NaN).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms over ${frames.length} frames`)
+  console.log(
+    `  JS heap: ${before.toFixed(1)} MB on the overview, ${opened.toFixed(1)} MB with the folder open, ${after.toFixed(1)} MB after scrolling through all of it (${rows} rows in the DOM)`,
+  )
+  console.log(
+    `  scrolling ${height} px took ${scrolled} ms; frames p50 ${median(frames).toFixed(1)} ms, p95 ${(sorted[Math.floor(sorted.length * 0.95)] ?? NaN).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms over ${frames.length} frames`,
+  )
 }
 
 const what = process.argv[2]

@@ -21,9 +21,19 @@ interface Screen {
 const SCREENS: Screen[] = [
   { name: 'signin', path: '/signin', signedIn: false, ready: 'form button[type=submit]' },
   { name: 'overview', path: '/', signedIn: true, ready: '[aria-labelledby=usage-h] [role=img]' },
-  { name: 'files', path: '/files?dir=/etc', signedIn: true, ready: '[role=treeitem][aria-level]:not([aria-busy])' },
+  {
+    name: 'files',
+    path: '/files?dir=/etc',
+    signedIn: true,
+    ready: '[role=treeitem][aria-level]:not([aria-busy])',
+  },
   { name: 'changes', path: '/files?dir=/&view=changes', signedIn: true, ready: '[role=treeitem]' },
-  { name: 'diff', path: `/files?dir=/etc&file=${process.env['LAYERDECK_DIFF'] ?? '/etc/hosts'}`, signedIn: true, ready: 'table[aria-label^="Changes against"]' },
+  {
+    name: 'diff',
+    path: `/files?dir=/etc&file=${process.env['LAYERDECK_DIFF'] ?? '/etc/hosts'}`,
+    signedIn: true,
+    ready: 'table[aria-label^="Changes against"]',
+  },
   {
     name: 'revert',
     path: `/files?dir=/etc&file=${process.env['LAYERDECK_DIFF'] ?? '/etc/hosts'}`,
@@ -31,7 +41,10 @@ const SCREENS: Screen[] = [
     ready: 'table[aria-label^="Changes against"]',
     act: async (page) => {
       await page.getByRole('button', { name: /^Revert/ }).click()
-      await page.getByRole('dialog').getByText(/entr(y|ies) change/).waitFor()
+      await page
+        .getByRole('dialog')
+        .getByText(/entr(y|ies) change/)
+        .waitFor()
     },
   },
   {
@@ -64,7 +77,12 @@ async function main(): Promise<void> {
   let failures = 0
   for (const scheme of ['light', 'dark'] as const)
     for (const vp of VIEWPORTS) {
-      const context = await browser.newContext({ viewport: vp, colorScheme: scheme, deviceScaleFactor: 1, bypassCSP: true })
+      const context = await browser.newContext({
+        viewport: vp,
+        colorScheme: scheme,
+        deviceScaleFactor: 1,
+        bypassCSP: true,
+      })
       for (const screen of SCREENS) {
         if (only.size && !only.has(screen.name)) continue
         if (screen.signedIn) await signIn(context, base, user, password)
@@ -78,7 +96,9 @@ async function main(): Promise<void> {
           await page.waitForTimeout(400)
         } catch (error) {
           failures++
-          console.log(`${file}: NOT READY (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`)
+          console.log(
+            `${file}: NOT READY (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+          )
         }
         await page.screenshot({ path: file })
         const violations = await axeCheck(page)

@@ -5,7 +5,12 @@
 import { cleanup } from '@testing-library/react'
 import { afterEach } from 'vitest'
 
-for (const [prop, value] of [['offsetHeight', 600], ['clientHeight', 600], ['offsetWidth', 390], ['clientWidth', 390]] as const)
+for (const [prop, value] of [
+  ['offsetHeight', 600],
+  ['clientHeight', 600],
+  ['offsetWidth', 390],
+  ['clientWidth', 390],
+] as const)
   Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value })
 
 afterEach(() => {

@@ -13,9 +13,15 @@ import { Shell } from './Shell.tsx'
 import s from './app.module.css'
 
 const FilesScreen = lazy(() => import('./FilesScreen.tsx'))
-const ResetPage = lazy(() => import('../features/reset/index.ts').then((m) => ({ default: m.ResetPage })))
-const BackupPage = lazy(() => import('../features/backup/index.ts').then((m) => ({ default: m.BackupPage })))
-const AuditPage = lazy(() => import('../features/audit/index.ts').then((m) => ({ default: m.AuditPage })))
+const ResetPage = lazy(() =>
+  import('../features/reset/index.ts').then((m) => ({ default: m.ResetPage })),
+)
+const BackupPage = lazy(() =>
+  import('../features/backup/index.ts').then((m) => ({ default: m.BackupPage })),
+)
+const AuditPage = lazy(() =>
+  import('../features/audit/index.ts').then((m) => ({ default: m.AuditPage })),
+)
 
 export function App() {
   const [client] = useState(createQueryClient)
@@ -34,21 +40,34 @@ function AuthGate() {
   const search = useSearch()
   useEffect(() => onSignedOut(() => client.setQueryData(keys.me(), null)), [client])
 
-  if (me.isPending) return <div className={s.splash} role="status">Connecting to the device…</div>
-  if (me.isError)
+  if (me.isPending)
+    return (
+      <div className={s.splash} role="status">
+        Connecting to the device…
+      </div>
+    )
+  if (me.isError && me.data === undefined)
     return (
       <main className={s.splash}>
-        <Notice kind="error" title="The device does not answer">{errorMessage(me.error)}</Notice>
+        <Notice kind="error" title="The device does not answer">
+          {errorMessage(me.error)}
+        </Notice>
       </main>
     )
-  if (me.data === null) {
+  if (me.data === null || me.data === undefined) {
     if (location === '/signin') return <SignInPage />
     const here = `${location}${search ? `?${search}` : ''}`
     return <Redirect to={`/signin?next=${encodeURIComponent(here)}`} replace />
   }
   return (
     <Shell me={me.data}>
-      <Suspense fallback={<div className={s.loading} role="status">Loading…</div>}>
+      <Suspense
+        fallback={
+          <div className={s.loading} role="status">
+            Loading…
+          </div>
+        }
+      >
         <Switch>
           <Route path="/">
             <OverviewPage />
@@ -56,14 +75,22 @@ function AuthGate() {
           <Route path="/files">
             <FilesScreen />
           </Route>
-          <Route path="/reset">{me.data.role === 'admin' ? <ResetPage /> : <Redirect to="/" />}</Route>
-          <Route path="/backup">{me.data.role === 'admin' ? <BackupPage /> : <Redirect to="/" />}</Route>
-          <Route path="/audit">{me.data.role === 'admin' ? <AuditPage /> : <Redirect to="/" />}</Route>
+          <Route path="/reset">
+            {me.data.role === 'admin' ? <ResetPage /> : <Redirect to="/" />}
+          </Route>
+          <Route path="/backup">
+            {me.data.role === 'admin' ? <BackupPage /> : <Redirect to="/" />}
+          </Route>
+          <Route path="/audit">
+            {me.data.role === 'admin' ? <AuditPage /> : <Redirect to="/" />}
+          </Route>
           <Route path="/signin">
             <AfterSignIn />
           </Route>
           <Route>
-            <Notice kind="warn" title="No such page">Use the menu above.</Notice>
+            <Notice kind="warn" title="No such page">
+              Use the menu above.
+            </Notice>
           </Route>
         </Switch>
       </Suspense>
@@ -74,6 +101,9 @@ function AuthGate() {
 /** Signed in while on /signin: go where the user was going. */
 function AfterSignIn() {
   const next = new URLSearchParams(useSearch()).get('next')
-  const safe = next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin') ? next : '/'
+  const safe =
+    next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin')
+      ? next
+      : '/'
   return <Redirect to={safe} replace />
 }

@@ -7,7 +7,10 @@ export function createQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         staleTime: 15_000,
-        retry: (count, error) => error instanceof ApiError && (error.problem === 'unreachable' || error.status >= 500) && count < 3,
+        retry: (count, error) =>
+          error instanceof ApiError &&
+          (error.problem === 'unreachable' || error.status >= 500) &&
+          count < 3,
         retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 8000),
       },
       mutations: { retry: false },

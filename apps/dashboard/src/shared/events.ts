@@ -9,7 +9,17 @@ import type { AgentEvent, EventKind } from '@layerdeck/api'
 import { invalidateFor } from './invalidate.ts'
 import { createStore } from './store.ts'
 
-const KINDS = ['change', 'revert', 'reset', 'undo', 'purge', 'restore', 'usage', 'mount', 'resync'] as const satisfies readonly EventKind[]
+const KINDS = [
+  'change',
+  'revert',
+  'reset',
+  'undo',
+  'purge',
+  'restore',
+  'usage',
+  'mount',
+  'resync',
+] as const satisfies readonly EventKind[]
 const FEED_MAX = 50
 const BATCH_MS = 150
 

@@ -21,7 +21,13 @@ export function formatTime(ms: number): string {
   const sameDay = new Date().toDateString() === date.toDateString()
   return sameDay
     ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    : date.toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString([], {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
 }
 
 export function formatDuration(seconds: number): string {

@@ -3,7 +3,11 @@ import type { AgentEvent } from '@layerdeck/api'
 import { predicateFor } from './invalidate.ts'
 import { keys } from './queryKeys.ts'
 
-const change = (path: string, kind: 'modify' | 'delete' = 'modify'): AgentEvent => ({ kind: 'change', id: '1', data: { path, change: kind, time: 0 } })
+const change = (path: string, kind: 'modify' | 'delete' = 'modify'): AgentEvent => ({
+  kind: 'change',
+  id: '1',
+  data: { path, change: kind, time: 0 },
+})
 
 describe('what an event invalidates', () => {
   it('a change touches its folders, its diff and the change list, not its neighbours', () => {

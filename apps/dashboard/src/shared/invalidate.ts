@@ -15,7 +15,11 @@ export function touchedBy(event: AgentEvent): { paths: string[]; subtree: boolea
     case 'change': {
       const paths = [event.data.path]
       if (event.data.to) paths.push(event.data.to)
-      return { paths, subtree: event.data.change === 'rename' || event.data.change === 'delete', all: false }
+      return {
+        paths,
+        subtree: event.data.change === 'rename' || event.data.change === 'delete',
+        all: false,
+      }
     }
     case 'revert':
       return { paths: [event.data.path], subtree: true, all: false }
@@ -32,8 +36,14 @@ export function touchedBy(event: AgentEvent): { paths: string[]; subtree: boolea
 }
 
 /** Does a path-keyed query (its second part `at`) depend on a change at `path`? */
-export function pathQueryTouched(resource: string, at: string, path: string, subtree: boolean): boolean {
-  if (resource === 'tree') return isWithin(path, at) || (subtree && isWithin(at, path)) || parentOf(path) === at
+export function pathQueryTouched(
+  resource: string,
+  at: string,
+  path: string,
+  subtree: boolean,
+): boolean {
+  if (resource === 'tree')
+    return isWithin(path, at) || (subtree && isWithin(at, path)) || parentOf(path) === at
   // A file's content or diff: the path itself, a folder above it (folder diffs), below on subtree.
   return isWithin(path, at) || (subtree && isWithin(at, path))
 }
@@ -43,11 +53,15 @@ export function predicateFor(events: AgentEvent[]): (key: QueryKey) => boolean {
   if (touched.some((t) => t.all)) return () => true
   return (key) => {
     const [resource, at] = key
-    if (resource === 'changes' || resource === 'usage') return touched.some((t) => t.paths.length > 0)
+    if (resource === 'changes' || resource === 'usage')
+      return touched.some((t) => t.paths.length > 0)
     if (resource === 'device') return events.some((e) => e.kind === 'mount' || e.kind === 'revert')
     if (resource === 'health') return events.some((e) => e.kind === 'mount')
-    if (!(PATH_RESOURCES as readonly unknown[]).includes(resource) || typeof at !== 'string') return false
-    return touched.some((t) => t.paths.some((p) => pathQueryTouched(resource as string, at, p, t.subtree)))
+    if (!(PATH_RESOURCES as readonly unknown[]).includes(resource) || typeof at !== 'string')
+      return false
+    return touched.some((t) =>
+      t.paths.some((p) => pathQueryTouched(resource as string, at, p, t.subtree)),
+    )
   }
 }
 
@@ -56,6 +70,7 @@ export function invalidateFor(client: QueryClient, events: AgentEvent[]): Promis
   const touches = predicateFor(events)
   const usage = events.some((e) => e.kind === 'usage' || e.kind === 'purge')
   return client.invalidateQueries({
-    predicate: (query) => touches(query.queryKey) || (usage && query.queryKey[0] === keys.usage()[0]),
+    predicate: (query) =>
+      touches(query.queryKey) || (usage && query.queryKey[0] === keys.usage()[0]),
   })
 }

@@ -22,7 +22,12 @@ export function parseFilesSearch(search: string): FilesParams {
   }
   const dir = params['dir']?.startsWith('/') ? params['dir'] : '/'
   const file = params['file']?.startsWith('/') ? params['file'] : null
-  return { dir, file, view: params['view'] === 'changes' ? 'changes' : 'tree', q: params['q'] ?? '' }
+  return {
+    dir,
+    file,
+    view: params['view'] === 'changes' ? 'changes' : 'tree',
+    q: params['q'] ?? '',
+  }
 }
 
 export function filesHref(p: Partial<FilesParams>): string {

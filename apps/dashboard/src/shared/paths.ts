@@ -10,9 +10,11 @@ export const parentOf = (path: string): string => {
   return cut <= 0 ? '/' : path.slice(0, cut)
 }
 
-export const nameOf = (path: string): string => (path === '/' ? '/' : path.slice(path.lastIndexOf('/') + 1))
+export const nameOf = (path: string): string =>
+  path === '/' ? '/' : path.slice(path.lastIndexOf('/') + 1)
 
-export const joinPath = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`)
+export const joinPath = (dir: string, name: string): string =>
+  dir === '/' ? `/${name}` : `${dir}/${name}`
 
 /** '/', '/etc', '/etc/network' for '/etc/network' (the path itself included). */
 export const ancestorsOf = (path: string): string[] => {
@@ -64,7 +66,16 @@ export function surrogateDecode(bytes: Uint8Array): string {
   let i = 0
   while (i < bytes.length) {
     const b = bytes[i] as number
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0
+    const len =
+      b < 0x80
+        ? 1
+        : b >= 0xc2 && b < 0xe0
+          ? 2
+          : b >= 0xe0 && b < 0xf0
+            ? 3
+            : b >= 0xf0 && b < 0xf5
+              ? 4
+              : 0
     const chunk = len ? bytes.subarray(i, i + len) : null
     const text = chunk && chunk.length === len ? strictUtf8(chunk) : null
     if (text === null) {
@@ -95,12 +106,18 @@ export function displayName(name: string): string {
   let out = ''
   for (const ch of name) {
     const code = ch.codePointAt(0) ?? 0
-    if (code >= 0xdc80 && code <= 0xdcff) out += `\\x${(code - 0xdc00).toString(16).padStart(2, '0')}`
+    if (code >= 0xdc80 && code <= 0xdcff)
+      out += `\\x${(code - 0xdc00).toString(16).padStart(2, '0')}`
     else if (ch === '\\') out += '\\\\'
     else if (ch === '\n') out += '\\n'
     else if (ch === '\t') out += '\\t'
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0x200e || code === 0x200f)
+    else if (
+      (code >= 0x202a && code <= 0x202e) ||
+      (code >= 0x2066 && code <= 0x2069) ||
+      code === 0x200e ||
+      code === 0x200f
+    )
       out += `\\u${code.toString(16).padStart(4, '0')}`
     else out += ch
   }

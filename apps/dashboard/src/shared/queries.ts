@@ -17,18 +17,29 @@ export function useMe() {
       }
     },
     staleTime: 60_000,
-    retry: (count, error) => error instanceof ApiError && error.problem === 'unreachable' && count < 30,
+    retry: (count, error) =>
+      error instanceof ApiError && error.problem === 'unreachable' && count < 30,
     retryDelay: 2000,
   })
 }
 
 export const useDevice = () =>
-  useQuery({ queryKey: keys.device(), queryFn: ({ signal }) => api.device({ signal }), refetchInterval: 30_000 })
+  useQuery({
+    queryKey: keys.device(),
+    queryFn: ({ signal }) => api.device({ signal }),
+    refetchInterval: 30_000,
+  })
 
-export const useUsage = () => useQuery({ queryKey: keys.usage(), queryFn: ({ signal }) => api.usage({ signal }) })
+export const useUsage = () =>
+  useQuery({ queryKey: keys.usage(), queryFn: ({ signal }) => api.usage({ signal }) })
 
 export const useHealth = () =>
-  useQuery({ queryKey: keys.health(), queryFn: ({ signal }) => api.health({ signal }), refetchInterval: 10_000, retry: false })
+  useQuery({
+    queryKey: keys.health(),
+    queryFn: ({ signal }) => api.health({ signal }),
+    refetchInterval: 10_000,
+    retry: false,
+  })
 
 const CHANGES_PAGE = 5000
 const CHANGES_CAP = 100_000
@@ -45,7 +56,8 @@ export async function fetchAllChanges(signal?: AbortSignal): Promise<ChangesPage
   return { ...first, changes }
 }
 
-export const useChanges = () => useQuery({ queryKey: keys.changes(), queryFn: ({ signal }) => fetchAllChanges(signal) })
+export const useChanges = () =>
+  useQuery({ queryKey: keys.changes(), queryFn: ({ signal }) => fetchAllChanges(signal) })
 
 export type ActionMode = Device['actions']
 
@@ -57,4 +69,5 @@ export function useAbilities(): { admin: boolean; mode: ActionMode; atNextBoot: 
 }
 
 /** "Revert" or "Revert at next boot". */
-export const actionLabel = (verb: string, atNextBoot: boolean): string => (atNextBoot ? `${verb} at next boot` : verb)
+export const actionLabel = (verb: string, atNextBoot: boolean): string =>
+  atNextBoot ? `${verb} at next boot` : verb

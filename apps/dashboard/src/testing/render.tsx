@@ -39,8 +39,13 @@ export function stubApi(routes: Record<string, Route>): Call[] {
     }
     calls.push(call)
     const route = routes[`${call.method} ${call.path}`]
-    const reply = route ? await route(call) : { status: 404, body: { problem: 'not-found', message: `no ${call.path} here` } }
-    return new Response(JSON.stringify(reply.body), { status: reply.status ?? 200, headers: { 'content-type': 'application/json', ...reply.headers } })
+    const reply = route
+      ? await route(call)
+      : { status: 404, body: { problem: 'not-found', message: `no ${call.path} here` } }
+    return new Response(JSON.stringify(reply.body), {
+      status: reply.status ?? 200,
+      headers: { 'content-type': 'application/json', ...reply.headers },
+    })
   })
   return calls
 }
@@ -51,7 +56,15 @@ export const viewer: Me = { username: 'olga', role: 'viewer', via: 'cookie', idl
 export const device: Device = {
   hostname: 'plant-gw-01',
   firmware: { prettyName: 'PlantOS 2026.11', versionId: '2026.11', buildId: '4711' },
-  mount: { state: 'mounted', mountpoint: '/', base: '/rom', pid: 812, since: 0, engine: 'layerdeck (fuse)', ownedByAgent: false },
+  mount: {
+    state: 'mounted',
+    mountpoint: '/',
+    base: '/rom',
+    pid: 812,
+    since: 0,
+    engine: 'layerdeck (fuse)',
+    ownedByAgent: false,
+  },
   storage: { path: '/overlay', kind: 'persistent', filesystem: 'ext4', persistent: true },
   actions: 'live',
   pending: [],
@@ -72,7 +85,9 @@ export interface Rendered extends RenderResult {
 }
 
 export function renderScreen(ui: ReactElement, options: Options = {}): Rendered {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } } })
+  const client = new QueryClient({
+    defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } },
+  })
   if (options.me !== undefined) client.setQueryData(keys.me(), options.me)
   client.setQueryData(keys.device(), options.device ?? device)
   const location = memoryLocation({ path: options.path ?? '/', record: true })

@@ -21,7 +21,11 @@ export function AuditPage() {
   return (
     <div className={s.page}>
       <h1>Audit log</h1>
-      {log.isError ? <Notice kind="error" title="Cannot read the audit log">{errorMessage(log.error)}</Notice> : null}
+      {log.isError ? (
+        <Notice kind="error" title="Cannot read the audit log">
+          {errorMessage(log.error)}
+        </Notice>
+      ) : null}
       {log.isPending ? <p role="status">Loading…</p> : null}
       {log.isSuccess && entries.length === 0 ? <p>Nothing recorded yet.</p> : null}
       {entries.length > 0 ? (
@@ -61,7 +65,13 @@ function Row({ entry: e }: { entry: AuditEntry }) {
       </td>
       <td data-label="Who">
         {e.user ?? '(nobody)'}
-        {e.role ? <small> ({e.role}{e.via === 'token' ? ', token' : ''})</small> : null}
+        {e.role ? (
+          <small>
+            {' '}
+            ({e.role}
+            {e.via === 'token' ? ', token' : ''})
+          </small>
+        ) : null}
       </td>
       <td data-label="From">{e.address}</td>
       <td data-label="What">
@@ -70,7 +80,13 @@ function Row({ entry: e }: { entry: AuditEntry }) {
       </td>
       <td data-label="Result">
         <span className={s.result}>{e.result}</span>
-        {e.result !== 'ok' ? <span className={s.message}> {e.status} {e.problem ?? ''}{e.message ? `: ${e.message}` : ''}</span> : null}
+        {e.result !== 'ok' ? (
+          <span className={s.message}>
+            {' '}
+            {e.status} {e.problem ?? ''}
+            {e.message ? `: ${e.message}` : ''}
+          </span>
+        ) : null}
       </td>
     </tr>
   )

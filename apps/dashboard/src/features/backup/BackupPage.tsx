@@ -27,7 +27,10 @@ export function BackupPage() {
     return uploadRestore(file, { dryRun, replace, force }, setProgress)
   }
   const plan = useMutation({ mutationFn: () => run(true) })
-  const apply = useMutation({ mutationFn: () => run(false), onSuccess: () => client.invalidateQueries() })
+  const apply = useMutation({
+    mutationFn: () => run(false),
+    onSuccess: () => client.invalidateQueries(),
+  })
   const choose = (next: File | null, nextReplace = replace) => {
     setFile(next)
     setReplace(nextReplace)
@@ -43,7 +46,10 @@ export function BackupPage() {
       <h1>Backup and restore</h1>
       <section className={ui.card} aria-labelledby="dl-h">
         <h2 id="dl-h">Download a backup</h2>
-        <p className={s.muted}>Everything changed on this device (deletions included) as one .tar.gz. It holds secrets such as passwords and keys: keep it safe.</p>
+        <p className={s.muted}>
+          Everything changed on this device (deletions included) as one .tar.gz. It holds secrets
+          such as passwords and keys: keep it safe.
+        </p>
         <a className={buttonClass('primary')} href="/api/backup" download>
           Download backup
         </a>
@@ -53,42 +59,83 @@ export function BackupPage() {
         <h2 id="ul-h">Restore a backup</h2>
         <label className={s.field}>
           <span>Backup file (.tar.gz)</span>
-          <input type="file" accept=".tar.gz,.tgz,application/gzip" onChange={(e) => choose(e.target.files?.[0] ?? null)} />
+          <input
+            type="file"
+            accept=".tar.gz,.tgz,application/gzip"
+            onChange={(e) => choose(e.target.files?.[0] ?? null)}
+          />
         </label>
         <fieldset className={s.modes}>
           <legend>How</legend>
           <label className={ui.check}>
-            <input type="radio" name="mode" checked={!replace} onChange={() => choose(file, false)} />
-            <span><strong>Merge</strong>: add and replace what the backup holds; keep other changes made since.</span>
+            <input
+              type="radio"
+              name="mode"
+              checked={!replace}
+              onChange={() => choose(file, false)}
+            />
+            <span>
+              <strong>Merge</strong>: add and replace what the backup holds; keep other changes made
+              since.
+            </span>
           </label>
           <label className={ui.check}>
             <input type="radio" name="mode" checked={replace} onChange={() => choose(file, true)} />
-            <span><strong>Replace</strong>: the storage becomes exactly the backup; changes it does not have are removed.</span>
+            <span>
+              <strong>Replace</strong>: the storage becomes exactly the backup; changes it does not
+              have are removed.
+            </span>
           </label>
         </fieldset>
-        {mode === 'at-next-boot' ? <Notice kind="info" title="Kernel-mounted storage">A restore needs a live mount; the agent will say so if it cannot apply it.</Notice> : null}
+        {mode === 'at-next-boot' ? (
+          <Notice kind="info" title="Kernel-mounted storage">
+            A restore needs a live mount; the agent will say so if it cannot apply it.
+          </Notice>
+        ) : null}
         <div className={s.actions}>
-          <Button variant="primary" disabled={!file || uploading || mode === 'unavailable'} onClick={() => plan.mutate()}>
+          <Button
+            variant="primary"
+            disabled={!file || uploading || mode === 'unavailable'}
+            onClick={() => plan.mutate()}
+          >
             {plan.isPending ? 'Checking…' : 'Check what it changes'}
           </Button>
         </div>
         {uploading ? <progress value={progress} max={1} aria-label="Upload" /> : null}
-        <ActionStatus state={plan} pending={`Uploading and checking ${file ? formatBytes(file.size) : ''}…`} />
+        <ActionStatus
+          state={plan}
+          pending={`Uploading and checking ${file ? formatBytes(file.size) : ''}…`}
+        />
         {plan.data ? (
           <>
             <p>
-              The backup holds {formatCount(plan.data.entries)} entries ({formatBytes(plan.data.bytes)}).
+              The backup holds {formatCount(plan.data.entries)} entries (
+              {formatBytes(plan.data.bytes)}).
             </p>
             <RestorePlan plan={plan.data.plan} replace={replace} />
             <OpenFiles files={openFiles} force={force} onForce={setForce} />
             <div className={s.actions}>
-              <Button variant="danger" disabled={apply.isPending || apply.isSuccess || (openFiles.length > 0 && !force)} onClick={() => apply.mutate()}>
-                {apply.isPending ? 'Restoring…' : replace ? 'Restore: replace the storage' : 'Restore: merge into the storage'}
+              <Button
+                variant="danger"
+                disabled={apply.isPending || apply.isSuccess || (openFiles.length > 0 && !force)}
+                onClick={() => apply.mutate()}
+              >
+                {apply.isPending
+                  ? 'Restoring…'
+                  : replace
+                    ? 'Restore: replace the storage'
+                    : 'Restore: merge into the storage'}
               </Button>
             </div>
           </>
         ) : null}
-        <ActionStatus state={apply} pending="Restoring…" success={apply.data?.undoable ? 'Restored. Undo puts the previous state back.' : 'Restored.'} />
+        <ActionStatus
+          state={apply}
+          pending="Restoring…"
+          success={
+            apply.data?.undoable ? 'Restored. Undo puts the previous state back.' : 'Restored.'
+          }
+        />
       </section>
     </div>
   )

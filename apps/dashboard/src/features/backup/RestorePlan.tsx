@@ -25,7 +25,9 @@ function Items({ title, items }: { title: string; items: Plan['added'] }) {
           </li>
         ))}
       </ul>
-      {items.length > SHOWN ? <p className={s.muted}>…and {formatCount(items.length - SHOWN)} more.</p> : null}
+      {items.length > SHOWN ? (
+        <p className={s.muted}>…and {formatCount(items.length - SHOWN)} more.</p>
+      ) : null}
     </details>
   )
 }
@@ -38,7 +40,12 @@ export function RestorePlan({ plan, replace }: { plan: Plan; replace: boolean })
       {nothing ? <p>Nothing changes: the storage already holds this backup.</p> : null}
       <Items title="Added" items={plan.added} />
       <Items title="Replaced" items={plan.replaced} />
-      {replace ? <Items title={`Removed (${formatCount(plan.removedEntries)} entries in all)`} items={plan.removed} /> : null}
+      {replace ? (
+        <Items
+          title={`Removed (${formatCount(plan.removedEntries)} entries in all)`}
+          items={plan.removed}
+        />
+      ) : null}
       <p className={s.muted}>{formatCount(plan.unchanged)} entries are already the same.</p>
     </section>
   )

@@ -9,11 +9,23 @@ const hunks: Hunk[] = [
     oldLines: 4,
     newStart: 1,
     newLines: 4,
-    lines: [' auto lo', '-iface eth0 inet dhcp', '-  hostname pgw', '+iface eth0 inet static', '+  address 10.0.0.2', '+  netmask 255.255.255.0', ' auto wlan0', '\\ No newline at end of file'],
+    lines: [
+      ' auto lo',
+      '-iface eth0 inet dhcp',
+      '-  hostname pgw',
+      '+iface eth0 inet static',
+      '+  address 10.0.0.2',
+      '+  netmask 255.255.255.0',
+      ' auto wlan0',
+      '\\ No newline at end of file',
+    ],
   },
 ]
 
-const cells = (row: HTMLElement) => within(row).getAllByRole('cell').map((c) => c.textContent)
+const cells = (row: HTMLElement) =>
+  within(row)
+    .getAllByRole('cell')
+    .map((c) => c.textContent)
 
 describe('the diff', () => {
   it('side by side pairs each removed line with the added line that replaces it', () => {
@@ -23,8 +35,18 @@ describe('the diff', () => {
     const rows = within(table).getAllByRole('row').slice(1) // the header row
     expect(rows[0]?.textContent).toBe('@@ -1,4 +1,4 @@')
     expect(cells(rows[1] as HTMLElement)).toEqual(['1', ' auto lo', '1', ' auto lo'])
-    expect(cells(rows[2] as HTMLElement)).toEqual(['2', '−iface eth0 inet dhcp', '2', '+iface eth0 inet static'])
-    expect(cells(rows[3] as HTMLElement)).toEqual(['3', '−  hostname pgw', '3', '+  address 10.0.0.2'])
+    expect(cells(rows[2] as HTMLElement)).toEqual([
+      '2',
+      '−iface eth0 inet dhcp',
+      '2',
+      '+iface eth0 inet static',
+    ])
+    expect(cells(rows[3] as HTMLElement)).toEqual([
+      '3',
+      '−  hostname pgw',
+      '3',
+      '+  address 10.0.0.2',
+    ])
     // More lines added than removed: the factory side is blank.
     expect(cells(rows[4] as HTMLElement)).toEqual(['', '', '4', '+  netmask 255.255.255.0'])
     expect(cells(rows[5] as HTMLElement)).toEqual(['4', ' auto wlan0', '5', ' auto wlan0'])

@@ -80,7 +80,9 @@ function Half({ cell }: { cell: Cell | null }) {
     <>
       <td className={`${s.no} ${s[cell.kind]}`}>{cell.no}</td>
       <td className={`${s.text} ${s[cell.kind]}`}>
-        <span className={s.markInline} aria-hidden="true">{MARK[cell.kind]}</span>
+        <span className={s.markInline} aria-hidden="true">
+          {MARK[cell.kind]}
+        </span>
         {cell.text}
       </td>
     </>
@@ -89,7 +91,10 @@ function Half({ cell }: { cell: Cell | null }) {
 
 function Split({ hunks }: { hunks: Hunk[] }) {
   return (
-    <table className={`${s.diffTable} ${s.split}`} aria-label="Changes against the factory version, side by side">
+    <table
+      className={`${s.diffTable} ${s.split}`}
+      aria-label="Changes against the factory version, side by side"
+    >
       <colgroup>
         <col className={s.noCol} />
         <col />
@@ -98,8 +103,12 @@ function Split({ hunks }: { hunks: Hunk[] }) {
       </colgroup>
       <thead>
         <tr>
-          <th scope="col" colSpan={2}>Factory</th>
-          <th scope="col" colSpan={2}>Current</th>
+          <th scope="col" colSpan={2}>
+            Factory
+          </th>
+          <th scope="col" colSpan={2}>
+            Current
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -42,14 +42,32 @@ export function FieldChanges({ fields }: { fields: FieldChange[] }) {
 
 type Side = { size: number; sha256: string } | null
 
-export function BinaryFacts({ base, current, link }: { base?: Side; current?: Side; link?: { base: string | null; current: string | null } }) {
+export function BinaryFacts({
+  base,
+  current,
+  link,
+}: {
+  base?: Side
+  current?: Side
+  link?: { base: string | null; current: string | null }
+}) {
   if (link)
     return (
       <table className={s.facts}>
         <caption>Symbolic link target</caption>
         <tbody>
-          <tr><th scope="row">Factory</th><td><code>{link.base === null ? '(none)' : displayName(link.base)}</code></td></tr>
-          <tr><th scope="row">Now</th><td><code>{link.current === null ? '(none)' : displayName(link.current)}</code></td></tr>
+          <tr>
+            <th scope="row">Factory</th>
+            <td>
+              <code>{link.base === null ? '(none)' : displayName(link.base)}</code>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Now</th>
+            <td>
+              <code>{link.current === null ? '(none)' : displayName(link.current)}</code>
+            </td>
+          </tr>
         </tbody>
       </table>
     )
@@ -58,14 +76,20 @@ export function BinaryFacts({ base, current, link }: { base?: Side; current?: Si
       <tr>
         <th scope="row">{label}</th>
         <td>{side ? formatBytes(side.size) : '(none)'}</td>
-        <td><code className={s.hash}>{side ? side.sha256 : ''}</code></td>
+        <td>
+          <code className={s.hash}>{side ? side.sha256 : ''}</code>
+        </td>
       </tr>
     )
   return (
     <table className={s.facts}>
       <caption>Binary file: sizes and SHA-256</caption>
       <thead>
-        <tr><th scope="col">Version</th><th scope="col">Size</th><th scope="col">SHA-256</th></tr>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Size</th>
+          <th scope="col">SHA-256</th>
+        </tr>
       </thead>
       <tbody>
         {row('Factory', base)}
@@ -79,12 +103,16 @@ export function FolderChanges({ changes }: { changes: Change[] }) {
   if (changes.length === 0) return null
   return (
     <section aria-label="Changes in this folder">
-      <h3 className={s.subhead}>{changes.length} change{changes.length === 1 ? '' : 's'} in this folder</h3>
+      <h3 className={s.subhead}>
+        {changes.length} change{changes.length === 1 ? '' : 's'} in this folder
+      </h3>
       <ul className={ui.list}>
         {changes.map((c) => (
           <li key={c.path}>
             <StateBadge state={c.state} />
-            <Link href={filesHref({ dir: parentOf(c.path), file: c.path })}>{displayName(c.path)}</Link>
+            <Link href={filesHref({ dir: parentOf(c.path), file: c.path })}>
+              {displayName(c.path)}
+            </Link>
             {c.type === 'file' ? <span>{formatBytes(c.size)}</span> : null}
           </li>
         ))}

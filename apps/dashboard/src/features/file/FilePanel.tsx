@@ -26,12 +26,16 @@ export interface FilePanelProps {
 
 /** A path compared with the factory image: diff, metadata, content; revert with confirmation. */
 export function FilePanel({ path, backHref }: FilePanelProps) {
-  const diff = useQuery({ queryKey: keys.diff.path(path), queryFn: ({ signal }) => api.diff(path, { signal }) })
+  const diff = useQuery({
+    queryKey: keys.diff.path(path),
+    queryFn: ({ signal }) => api.diff(path, { signal }),
+  })
   const { admin, mode, atNextBoot } = useAbilities()
   const [confirm, setConfirm] = useState(false)
   const d = diff.data
   const canRevert = admin && mode !== 'unavailable' && d !== undefined && d.state !== 'unchanged'
-  const verb = d?.state === 'deleted' ? 'Restore' : d?.type === 'dir' ? 'Revert folder' : 'Revert to factory'
+  const verb =
+    d?.state === 'deleted' ? 'Restore' : d?.type === 'dir' ? 'Revert folder' : 'Revert to factory'
   return (
     <article className={s.panel} aria-labelledby="file-title">
       <header className={s.head}>
@@ -48,11 +52,26 @@ export function FilePanel({ path, backHref }: FilePanelProps) {
           </Button>
         ) : null}
       </header>
-      {diff.isPending ? <div className={s.placeholder} role="status">Loading…</div> : null}
-      {diff.isError ? <Notice kind="error" title={`Cannot show ${displayName(path)}`}>{errorMessage(diff.error)}</Notice> : null}
+      {diff.isPending ? (
+        <div className={s.placeholder} role="status">
+          Loading…
+        </div>
+      ) : null}
+      {diff.isError ? (
+        <Notice kind="error" title={`Cannot show ${displayName(path)}`}>
+          {errorMessage(diff.error)}
+        </Notice>
+      ) : null}
       {d ? <DiffBody diff={d} /> : null}
       {d && canRevert ? (
-        <RevertDialog open={confirm} onClose={() => setConfirm(false)} paths={[path]} verb={d.state === 'deleted' ? 'Restore' : 'Revert'} folder={d.type === 'dir'} lost={<Lost diff={d} />} />
+        <RevertDialog
+          open={confirm}
+          onClose={() => setConfirm(false)}
+          paths={[path]}
+          verb={d.state === 'deleted' ? 'Restore' : 'Revert'}
+          folder={d.type === 'dir'}
+          lost={<Lost diff={d} />}
+        />
       ) : null}
     </article>
   )
@@ -63,16 +82,30 @@ function DiffBody({ diff }: { diff: Diff }) {
   return (
     <div className={s.body}>
       {diff.state === 'deleted' ? (
-        <Notice kind="warn" title="Deleted on this device">The factory version is hidden; restoring brings it back as below.</Notice>
+        <Notice kind="warn" title="Deleted on this device">
+          The factory version is hidden; restoring brings it back as below.
+        </Notice>
       ) : null}
-      {diff.state === 'added' ? <Notice kind="info" title="Not in the factory image">Reverting removes it.</Notice> : null}
-      {diff.state === 'opaque' ? <Notice kind="info" title="Folder replaced">This folder hides everything the factory image has in it.</Notice> : null}
+      {diff.state === 'added' ? (
+        <Notice kind="info" title="Not in the factory image">
+          Reverting removes it.
+        </Notice>
+      ) : null}
+      {diff.state === 'opaque' ? (
+        <Notice kind="info" title="Folder replaced">
+          This folder hides everything the factory image has in it.
+        </Notice>
+      ) : null}
       <FieldChanges fields={diff.fields} />
       {c.kind === 'text' ? <DiffView hunks={c.hunks} /> : null}
       {c.kind === 'binary' ? <BinaryFacts base={c.base} current={c.current} /> : null}
       {c.kind === 'symlink' ? <BinaryFacts link={{ base: c.base, current: c.current }} /> : null}
       {diff.type === 'dir' ? <FolderChanges changes={diff.changes} /> : null}
-      {diff.type === 'file' && (diff.state === 'unchanged' || diff.state === 'metadata' || diff.state === 'added' || diff.state === 'deleted') ? (
+      {diff.type === 'file' &&
+      (diff.state === 'unchanged' ||
+        diff.state === 'metadata' ||
+        diff.state === 'added' ||
+        diff.state === 'deleted') ? (
         <Content path={diff.path} side={diff.state === 'deleted' ? 'base' : 'current'} />
       ) : null}
       {diff.type === 'dir' && diff.state === 'unchanged' && diff.changes.length === 0 ? (
@@ -87,20 +120,30 @@ function DiffBody({ diff }: { diff: Diff }) {
 /** What a revert throws away, said before it happens. */
 function Lost({ diff }: { diff: Diff }) {
   const c = diff.content
-  if (diff.type === 'dir') return <p>Every change under {displayName(diff.path)} goes back to the factory image:</p>
-  if (diff.state === 'deleted') return <p>The factory version of {displayName(diff.path)} comes back.</p>
-  if (diff.state === 'added') return <p>{displayName(diff.path)} is not in the factory image: it is removed, with its content.</p>
+  if (diff.type === 'dir')
+    return <p>Every change under {displayName(diff.path)} goes back to the factory image:</p>
+  if (diff.state === 'deleted')
+    return <p>The factory version of {displayName(diff.path)} comes back.</p>
+  if (diff.state === 'added')
+    return (
+      <p>{displayName(diff.path)} is not in the factory image: it is removed, with its content.</p>
+    )
   if (c.kind === 'text') {
     const n = lineCounts(c.hunks)
     return (
       <>
         <p>
-          Lost: {n.added} line{n.added === 1 ? '' : 's'} added on this device{n.removed ? `; ${n.removed} factory line${n.removed === 1 ? '' : 's'} come back` : ''}.
+          Lost: {n.added} line{n.added === 1 ? '' : 's'} added on this device
+          {n.removed ? `; ${n.removed} factory line${n.removed === 1 ? '' : 's'} come back` : ''}.
         </p>
         <DiffView hunks={c.hunks} layout="unified" />
       </>
     )
   }
-  return <p>The current version of {displayName(diff.path)} is replaced by the factory one{diff.fields.length ? ', with its mode, owner and times' : ''}.</p>
+  return (
+    <p>
+      The current version of {displayName(diff.path)} is replaced by the factory one
+      {diff.fields.length ? ', with its mode, owner and times' : ''}.
+    </p>
+  )
 }
-

@@ -3,7 +3,9 @@ import { lineCounts, splitRows } from './diffModel.ts'
 
 describe('diffModel', () => {
   it('pairs a removed run with the added run after it, not with later ones', () => {
-    const rows = splitRows([{ oldStart: 5, oldLines: 3, newStart: 5, newLines: 3, lines: ['-a', ' b', '+c', '-d', '+e'] }])
+    const rows = splitRows([
+      { oldStart: 5, oldLines: 3, newStart: 5, newLines: 3, lines: ['-a', ' b', '+c', '-d', '+e'] },
+    ])
     expect(rows.map((r) => [r.left?.text ?? null, r.right?.text ?? null])).toEqual([
       [null, null],
       ['a', null],
@@ -16,6 +18,10 @@ describe('diffModel', () => {
   })
 
   it('counts what a revert loses', () => {
-    expect(lineCounts([{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 2, lines: ['-x', '+y', '+z'] }])).toEqual({ added: 2, removed: 1 })
+    expect(
+      lineCounts([
+        { oldStart: 1, oldLines: 1, newStart: 1, newLines: 2, lines: ['-x', '+y', '+z'] },
+      ]),
+    ).toEqual({ added: 2, removed: 1 })
   })
 })

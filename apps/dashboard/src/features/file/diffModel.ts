@@ -40,7 +40,8 @@ export function unifiedRows(hunks: Hunk[]): UnifiedRow[] {
       const text = line.slice(1)
       if (mark === '-') rows.push({ kind: 'removed', oldNo: oldNo++, newNo: null, text })
       else if (mark === '+') rows.push({ kind: 'added', oldNo: null, newNo: newNo++, text })
-      else if (mark === '\\') rows.push({ kind: 'note', oldNo: null, newNo: null, text: line.slice(2) })
+      else if (mark === '\\')
+        rows.push({ kind: 'note', oldNo: null, newNo: null, text: line.slice(2) })
       else rows.push({ kind: 'context', oldNo: oldNo++, newNo: newNo++, text })
     }
   }
@@ -73,7 +74,11 @@ export function splitRows(hunks: Hunk[]): SplitRow[] {
         rows.push({ kind: 'note', left: null, right: null, text: line.slice(2) })
       } else {
         flush()
-        rows.push({ kind: 'line', left: { no: oldNo++, text, kind: 'context' }, right: { no: newNo++, text, kind: 'context' } })
+        rows.push({
+          kind: 'line',
+          left: { no: oldNo++, text, kind: 'context' },
+          right: { no: newNo++, text, kind: 'context' },
+        })
       }
     }
     flush()

@@ -21,9 +21,18 @@ export function describe(event: AgentEvent): { who: string; what: string; path: 
   switch (event.kind) {
     case 'change': {
       const w = event.data.writer
-      const who = w ? `${w.command ?? 'a process'} (pid ${w.pid}${w.uid === 0 ? ', root' : `, uid ${w.uid}`})` : 'Something on the device'
-      const what = event.data.change === 'rename' && event.data.to ? `renamed ${displayName(event.data.path)} to` : VERB[event.data.change]
-      return { who, what, path: event.data.change === 'rename' && event.data.to ? event.data.to : event.data.path }
+      const who = w
+        ? `${w.command ?? 'a process'} (pid ${w.pid}${w.uid === 0 ? ', root' : `, uid ${w.uid}`})`
+        : 'Something on the device'
+      const what =
+        event.data.change === 'rename' && event.data.to
+          ? `renamed ${displayName(event.data.path)} to`
+          : VERB[event.data.change]
+      return {
+        who,
+        what,
+        path: event.data.change === 'rename' && event.data.to ? event.data.to : event.data.path,
+      }
     }
     case 'revert':
       return { who: 'The dashboard or CLI', what: 'reverted', path: event.data.path }
@@ -36,9 +45,17 @@ export function describe(event: AgentEvent): { who: string; what: string; path: 
     case 'restore':
       return { who: 'The dashboard or CLI', what: 'restored a backup', path: null }
     case 'usage':
-      return { who: 'Storage', what: `is at ${Math.round(event.data.usedPercent)} % (${event.data.level})`, path: null }
+      return {
+        who: 'Storage',
+        what: `is at ${Math.round(event.data.usedPercent)} % (${event.data.level})`,
+        path: null,
+      }
     case 'mount':
-      return { who: 'The mount', what: event.data.mounted ? 'is back' : `went away (${event.data.state})`, path: null }
+      return {
+        who: 'The mount',
+        what: event.data.mounted ? 'is back' : `went away (${event.data.state})`,
+        path: null,
+      }
     case 'resync':
       return { who: 'The agent', what: 'restarted; the page reloaded its data', path: null }
   }
@@ -53,7 +70,10 @@ export function coalesce(events: AgentEvent[]): { event: AgentEvent; count: numb
       last &&
       last.event.kind === event.kind &&
       last.event.data.path === event.data.path &&
-      (event.kind !== 'change' || (last.event.kind === 'change' && last.event.data.change === event.data.change && last.event.data.writer?.pid === event.data.writer?.pid))
+      (event.kind !== 'change' ||
+        (last.event.kind === 'change' &&
+          last.event.data.change === event.data.change &&
+          last.event.data.writer?.pid === event.data.writer?.pid))
     if (same) last.count++
     else out.push({ event, count: 1 })
   }
@@ -63,7 +83,12 @@ export function coalesce(events: AgentEvent[]): { event: AgentEvent; count: numb
 export function LiveFeed() {
   const events = coalesce(useStore(feed))
   if (events.length === 0)
-    return <p className={s.muted}>Nothing changed since you opened this page. Changes made on the device (over SSH, by a service) appear here as they happen.</p>
+    return (
+      <p className={s.muted}>
+        Nothing changed since you opened this page. Changes made on the device (over SSH, by a
+        service) appear here as they happen.
+      </p>
+    )
   return (
     <ol className={s.feedList} aria-live="polite">
       {events.map(({ event, count }, i) => {
@@ -73,7 +98,13 @@ export function LiveFeed() {
           <li key={`${event.id}:${i}`}>
             <span className={s.feedWho}>{d.who}</span> {d.what}{' '}
             {d.path ? (
-              <Link href={isDir ? filesHref({ dir: d.path }) : filesHref({ dir: parentOf(d.path), file: d.path })}>
+              <Link
+                href={
+                  isDir
+                    ? filesHref({ dir: d.path })
+                    : filesHref({ dir: parentOf(d.path), file: d.path })
+                }
+              >
                 <code>{displayName(d.path)}</code>
               </Link>
             ) : null}

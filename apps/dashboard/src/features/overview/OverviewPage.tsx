@@ -25,7 +25,9 @@ export function OverviewPage() {
           <div className={s.countRow}>
             {KINDS.map((kind) => (
               <Link key={kind} href={filesHref({ view: 'changes' })} className={s.count}>
-                <strong>{usage.data?.changes ? formatCount(usage.data.changes[kind] ?? 0) : '–'}</strong>
+                <strong>
+                  {usage.data?.changes ? formatCount(usage.data.changes[kind] ?? 0) : '–'}
+                </strong>
                 <StateBadge state={kind} />
               </Link>
             ))}
@@ -34,14 +36,22 @@ export function OverviewPage() {
         </section>
         <section className={`${ui.card} ${s.usage}`} aria-labelledby="usage-h">
           <h2 id="usage-h">Storage</h2>
-          {usage.isError ? <Notice kind="error" title="Usage unavailable">{errorMessage(usage.error)}</Notice> : null}
+          {usage.isError ? (
+            <Notice kind="error" title="Usage unavailable">
+              {errorMessage(usage.error)}
+            </Notice>
+          ) : null}
           <UsageChart usage={usage.data} />
         </section>
       </div>
       <div className={s.column}>
         <section className={`${ui.card} ${s.device}`} aria-labelledby="device-h">
           <h1 id="device-h">{device.data?.hostname ?? 'Device'}</h1>
-          {device.isError ? <Notice kind="error" title="Device details unavailable">{errorMessage(device.error)}</Notice> : null}
+          {device.isError ? (
+            <Notice kind="error" title="Device details unavailable">
+              {errorMessage(device.error)}
+            </Notice>
+          ) : null}
           <DeviceFacts device={device.data} />
         </section>
         <section className={`${ui.card} ${s.feed}`} aria-labelledby="feed-h">
@@ -57,11 +67,33 @@ function DeviceFacts({ device }: { device: Device | undefined }) {
   const p = persistenceOf(device, true)
   const fw = device?.firmware
   const rows: [string, string][] = [
-    ['Firmware', fw ? [fw.prettyName, fw.versionId && !fw.prettyName?.includes(fw.versionId) && `(${fw.versionId})`, fw.buildId && `build ${fw.buildId}`].filter(Boolean).join(' ') || 'unknown' : device ? 'no os-release in the factory image' : '…'],
+    [
+      'Firmware',
+      fw
+        ? [
+            fw.prettyName,
+            fw.versionId && !fw.prettyName?.includes(fw.versionId) && `(${fw.versionId})`,
+            fw.buildId && `build ${fw.buildId}`,
+          ]
+            .filter(Boolean)
+            .join(' ') || 'unknown'
+        : device
+          ? 'no os-release in the factory image'
+          : '…',
+    ],
     ['Mount', device ? mountText(device) : '…'],
     ['Engine', device?.mount.engine ?? (device ? '—' : '…')],
     ['Storage', device ? `${p.label} · ${device.storage.path}` : '…'],
-    ['Changes apply', device ? { live: 'live, while the device runs', 'at-next-boot': 'at the next boot', unavailable: 'not now (mount gone)' }[device.actions] : '…'],
+    [
+      'Changes apply',
+      device
+        ? {
+            live: 'live, while the device runs',
+            'at-next-boot': 'at the next boot',
+            unavailable: 'not now (mount gone)',
+          }[device.actions]
+        : '…',
+    ],
     ['Up for', device ? formatDuration(device.uptimeSeconds) : '…'],
     ['Agent', device ? `LayerDeck ${device.version}` : '…'],
   ]
@@ -77,7 +109,13 @@ function DeviceFacts({ device }: { device: Device | undefined }) {
       </dl>
       {device && device.pending.length > 0 ? (
         <Notice kind="info" title={`${device.pending.length} action(s) waiting for the next boot`}>
-          {device.pending.map((a) => (a.op === 'reset' ? `factory reset (keeping ${a.keep.length})` : `revert ${a.paths.join(', ')}`)).join('; ')}
+          {device.pending
+            .map((a) =>
+              a.op === 'reset'
+                ? `factory reset (keeping ${a.keep.length})`
+                : `revert ${a.paths.join(', ')}`,
+            )
+            .join('; ')}
         </Notice>
       ) : null}
     </>
@@ -89,5 +127,7 @@ function mountText(device: Device): string {
   if (m.state === 'gone') return 'gone: no daemon serves the storage'
   const where = m.mountpoint ?? '(kernel)'
   const since = m.since ? ` since ${formatTime(m.since)}` : ''
-  return m.state === 'kernel' ? `kernel overlayfs at ${where}` : `${where}${since}${m.pid ? ` (pid ${m.pid})` : ''}`
+  return m.state === 'kernel'
+    ? `kernel overlayfs at ${where}`
+    : `${where}${since}${m.pid ? ` (pid ${m.pid})` : ''}`
 }

@@ -4,7 +4,8 @@ import { displayName } from '../../shared/paths.ts'
 import { Notice } from '../../shared/ui/Notice.tsx'
 import s from './overview.module.css'
 
-const pct = (part: number, whole: number) => (whole > 0 ? Math.min(100, Math.max(0, (part / whole) * 100)) : 0)
+const pct = (part: number, whole: number) =>
+  whole > 0 ? Math.min(100, Math.max(0, (part / whole) * 100)) : 0
 
 /**
  * One bar for the storage filesystem (what LayerDeck's changes hold, what else is used, free),
@@ -24,7 +25,9 @@ export function UsageChart({ usage }: { usage: Usage | undefined }) {
     <div>
       <div className={s.usageHead}>
         <span className={s.bigNumber}>{Math.round(fs.usedPercent)} %</span>
-        <span>used · {formatBytes(fs.available)} free of {formatBytes(fs.size)}</span>
+        <span>
+          used · {formatBytes(fs.available)} free of {formatBytes(fs.size)}
+        </span>
         <span className={s.level} data-level={usage.level}>
           {usage.level === 'ok' ? 'OK' : usage.level === 'warn' ? 'Warning' : 'Critical'}
         </span>
@@ -36,10 +39,18 @@ export function UsageChart({ usage }: { usage: Usage | undefined }) {
         <span className={s.tick} data-kind="critical" style={{ left: `${criticalPercent}%` }} />
       </div>
       <div className={s.legend} aria-hidden="true">
-        <span><i className={s.swHeld} /> changes {formatBytes(usage.held)}</span>
-        <span><i className={s.swOther} /> other {formatBytes(Math.max(0, fs.used - usage.held))}</span>
-        <span><i className={s.swFree} /> free {formatBytes(fs.available)}</span>
-        <span>┃ warn {warnPercent} % · critical {criticalPercent} %</span>
+        <span>
+          <i className={s.swHeld} /> changes {formatBytes(usage.held)}
+        </span>
+        <span>
+          <i className={s.swOther} /> other {formatBytes(Math.max(0, fs.used - usage.held))}
+        </span>
+        <span>
+          <i className={s.swFree} /> free {formatBytes(fs.available)}
+        </span>
+        <span>
+          ┃ warn {warnPercent} % · critical {criticalPercent} %
+        </span>
       </div>
       {usage.warnings.map((w) => (
         <Notice key={w} kind={usage.level === 'critical' ? 'error' : 'warn'} title={w} />
@@ -64,7 +75,10 @@ export function UsageChart({ usage }: { usage: Usage | undefined }) {
       )}
       <p className={s.muted}>
         A factory reset frees {formatBytes(usage.resetFrees)}
-        {usage.undoHeld > 0 ? `; the undo state of the last reset holds ${formatBytes(usage.undoHeld)}` : ''}.
+        {usage.undoHeld > 0
+          ? `; the undo state of the last reset holds ${formatBytes(usage.undoHeld)}`
+          : ''}
+        .
       </p>
     </div>
   )

@@ -14,7 +14,8 @@ export interface KeepListProps {
 /** Tick what survives the reset; add any other path by hand. */
 export function KeepList({ suggestions, keep, onChange }: KeepListProps) {
   const [extra, setExtra] = useState('')
-  const toggle = (path: string, on: boolean) => onChange(on ? [...keep, path] : keep.filter((p) => p !== path))
+  const toggle = (path: string, on: boolean) =>
+    onChange(on ? [...keep, path] : keep.filter((p) => p !== path))
   const custom = keep.filter((p) => !suggestions.some((sg) => sg.root === p))
   const add = (e: FormEvent) => {
     e.preventDefault()
@@ -25,12 +26,21 @@ export function KeepList({ suggestions, keep, onChange }: KeepListProps) {
   return (
     <fieldset className={s.fieldset}>
       <legend>Keep through the reset</legend>
-      {suggestions.length === 0 ? <p className={s.muted}>Nothing that is usually kept (network, accounts, SSH keys) has changed.</p> : null}
+      {suggestions.length === 0 ? (
+        <p className={s.muted}>
+          Nothing that is usually kept (network, accounts, SSH keys) has changed.
+        </p>
+      ) : null}
       {suggestions.map((sg) => (
         <label key={sg.root} className={ui.check}>
-          <input type="checkbox" checked={keep.includes(sg.root)} onChange={(e) => toggle(sg.root, e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={keep.includes(sg.root)}
+            onChange={(e) => toggle(sg.root, e.target.checked)}
+          />
           <span>
-            <code>{displayName(sg.root)}</code> — {sg.why} <small className={s.muted}>({sg.changes} changed)</small>
+            <code>{displayName(sg.root)}</code> — {sg.why}{' '}
+            <small className={s.muted}>({sg.changes} changed)</small>
           </span>
         </label>
       ))}
@@ -43,7 +53,13 @@ export function KeepList({ suggestions, keep, onChange }: KeepListProps) {
         </label>
       ))}
       <form className={s.addKeep} onSubmit={add}>
-        <input type="text" aria-label="Another path to keep" placeholder="/etc/another.conf" value={extra} onChange={(e) => setExtra(e.target.value)} />
+        <input
+          type="text"
+          aria-label="Another path to keep"
+          placeholder="/etc/another.conf"
+          value={extra}
+          onChange={(e) => setExtra(e.target.value)}
+        />
         <Button type="submit" disabled={!extra.trim().startsWith('/')}>
           Keep this path
         </Button>

@@ -7,8 +7,20 @@ import { ResetPage } from './ResetPage.tsx'
 
 afterEach(() => vi.unstubAllGlobals())
 
-const change = (path: string, state: Change['state']): Change => ({ path, state, type: 'file', size: 10, fields: [] })
-const changes = [change('/etc/hosts', 'modified'), change('/etc/network/interfaces', 'modified'), change('/etc/passwd', 'modified'), change('/opt/app/log', 'added'), change('/etc/motd', 'deleted')]
+const change = (path: string, state: Change['state']): Change => ({
+  path,
+  state,
+  type: 'file',
+  size: 10,
+  fields: [],
+})
+const changes = [
+  change('/etc/hosts', 'modified'),
+  change('/etc/network/interfaces', 'modified'),
+  change('/etc/passwd', 'modified'),
+  change('/opt/app/log', 'added'),
+  change('/etc/motd', 'deleted'),
+]
 
 function usage(undoHeld: number): Usage {
   return {
@@ -29,20 +41,41 @@ function resetAnswer(call: Call): ResetResult {
   const body = call.body as ResetRequest
   const keep = body.keep ?? []
   const goes = changes.filter((c) => !keep.some((k) => c.path === k || c.path.startsWith(`${k}/`)))
-  return { dryRun: body.dryRun ?? false, applied: !body.dryRun, atNextBoot: false, kept: keep, notInStorage: [], goes, frees: 3000, undoable: !body.dryRun, openFiles: [] }
+  return {
+    dryRun: body.dryRun ?? false,
+    applied: !body.dryRun,
+    atNextBoot: false,
+    kept: keep,
+    notInStorage: [],
+    goes,
+    frees: 3000,
+    undoable: !body.dryRun,
+    openFiles: [],
+  }
 }
 
 function stubDevice(busyOnce = false) {
   let resetDone = false
   let busy = busyOnce
   return stubApi({
-    'GET /api/changes': () => ({ body: { total: changes.length, offset: 0, limit: 5000, counts: {}, changes } }),
+    'GET /api/changes': () => ({
+      body: { total: changes.length, offset: 0, limit: 5000, counts: {}, changes },
+    }),
     'GET /api/usage': () => ({ body: usage(resetDone ? 3000 : 0) }),
     'POST /api/reset': (call) => {
       const body = call.body as ResetRequest
       if (!body.dryRun && busy && !body.force) {
         busy = false
-        return { status: 409, body: { problem: 'busy', message: '1 open file would be stranded.', openFiles: [{ path: '/opt/app/log', pid: 812, uid: 0, command: 'plant-monitor', write: true }] } }
+        return {
+          status: 409,
+          body: {
+            problem: 'busy',
+            message: '1 open file would be stranded.',
+            openFiles: [
+              { path: '/opt/app/log', pid: 812, uid: 0, command: 'plant-monitor', write: true },
+            ],
+          },
+        }
       }
       if (!body.dryRun) resetDone = true
       return { body: resetAnswer(call) }
@@ -56,13 +89,26 @@ describe('the factory reset', () => {
     const calls = stubDevice()
     renderScreen(<ResetPage />, { me: admin })
     const user = userEvent.setup()
-    const network = await screen.findByRole<HTMLInputElement>('checkbox', { name: /\/etc\/network — network configuration/ })
+    const network = await screen.findByRole<HTMLInputElement>('checkbox', {
+      name: /\/etc\/network — network configuration/,
+    })
     expect(network.checked).toBe(true)
-    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: /\/etc\/passwd — accounts/ }).checked).toBe(true)
+    expect(
+      screen.getByRole<HTMLInputElement>('checkbox', { name: /\/etc\/passwd — accounts/ }).checked,
+    ).toBe(true)
     await user.click(screen.getByRole('button', { name: 'Show what goes' }))
     const list = await screen.findByRole('list', { name: 'Changes the reset removes' })
-    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['modified/etc/hosts', 'added/opt/app/log', 'deleted/etc/motd'])
-    expect(calls.find((c) => c.path === '/api/reset')?.body).toEqual({ keep: ['/etc/network', '/etc/passwd'], dryRun: true, force: false, atNextBoot: false })
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['modified/etc/hosts', 'added/opt/app/log', 'deleted/etc/motd'])
+    expect(calls.find((c) => c.path === '/api/reset')?.body).toEqual({
+      keep: ['/etc/network', '/etc/passwd'],
+      dryRun: true,
+      force: false,
+      atNextBoot: false,
+    })
 
     const go = screen.getByRole('button', { name: /^Reset to factory/ })
     expect(go.hasAttribute('disabled')).toBe(true)
@@ -71,7 +117,9 @@ describe('the factory reset', () => {
     await user.type(screen.getByLabelText(/type the device name/), '-01')
     expect(go.hasAttribute('disabled')).toBe(false)
     await user.click(go)
-    expect((await screen.findByText('Factory reset done')).closest('[role=status]')?.textContent).toContain('3 changes removed')
+    expect(
+      (await screen.findByText('Factory reset done')).closest('[role=status]')?.textContent,
+    ).toContain('3 changes removed')
     const applied = calls.filter((c) => c.path === '/api/reset').at(-1)
     expect((applied?.body as ResetRequest).dryRun).toBe(false)
 
@@ -93,6 +141,10 @@ describe('the factory reset', () => {
     await user.click(screen.getByRole('checkbox', { name: /Go ahead anyway/ }))
     await user.click(go)
     await screen.findByText('Factory reset done')
-    await waitFor(() => expect((calls.filter((c) => c.path === '/api/reset').at(-1)?.body as ResetRequest).force).toBe(true))
+    await waitFor(() =>
+      expect(
+        (calls.filter((c) => c.path === '/api/reset').at(-1)?.body as ResetRequest).force,
+      ).toBe(true),
+    )
   })
 })

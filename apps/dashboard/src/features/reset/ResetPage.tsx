@@ -30,9 +30,17 @@ export function ResetPage() {
   const keep = picked ?? suggestions.filter((sg) => sg.preselect).map((sg) => sg.root)
   const [typed, setTyped] = useState('')
   const [force, setForce] = useState(false)
-  const body = (dryRun: boolean): ResetRequest => ({ keep: normalizeKeep(keep), dryRun, force, atNextBoot })
+  const body = (dryRun: boolean): ResetRequest => ({
+    keep: normalizeKeep(keep),
+    dryRun,
+    force,
+    atNextBoot,
+  })
   const plan = useMutation({ mutationFn: () => api.reset(body(true)) })
-  const apply = useMutation({ mutationFn: () => api.reset(body(false)), onSuccess: () => client.invalidateQueries() })
+  const apply = useMutation({
+    mutationFn: () => api.reset(body(false)),
+    onSuccess: () => client.invalidateQueries(),
+  })
 
   const hostname = device.data?.hostname ?? ''
   const busy = apply.error instanceof ApiError ? apply.error.openFiles : []
@@ -48,9 +56,15 @@ export function ResetPage() {
   if (apply.isSuccess)
     return (
       <div className={s.page}>
-        <Notice kind="ok" title={apply.data.atNextBoot ? 'Reset recorded for the next boot' : 'Factory reset done'}>
-          {apply.data.goes ? `${formatCount(apply.data.goes.length)} changes removed` : 'The device resets when it boots next'}
-          {apply.data.kept.length ? `; kept ${apply.data.kept.join(', ')}` : ''}. {apply.data.undoable ? 'You can undo it below until you purge.' : ''}
+        <Notice
+          kind="ok"
+          title={apply.data.atNextBoot ? 'Reset recorded for the next boot' : 'Factory reset done'}
+        >
+          {apply.data.goes
+            ? `${formatCount(apply.data.goes.length)} changes removed`
+            : 'The device resets when it boots next'}
+          {apply.data.kept.length ? `; kept ${apply.data.kept.join(', ')}` : ''}.{' '}
+          {apply.data.undoable ? 'You can undo it below until you purge.' : ''}
         </Notice>
         <UndoCard />
       </div>
@@ -58,15 +72,35 @@ export function ResetPage() {
   return (
     <div className={s.page}>
       <h1>Factory reset</h1>
-      <p className={s.muted}>Everything changed on this device since the factory image goes, except what you keep. The reset can be undone until you purge it.</p>
-      {mode === 'unavailable' ? <Notice kind="error" title="Not possible now">The mount is gone: no daemon serves the storage.</Notice> : null}
-      {atNextBoot ? <Notice kind="info" title="Applies at the next boot">This storage is mounted by the kernel: the reset is recorded and done before the next mount.</Notice> : null}
+      <p className={s.muted}>
+        Everything changed on this device since the factory image goes, except what you keep. The
+        reset can be undone until you purge it.
+      </p>
+      {mode === 'unavailable' ? (
+        <Notice kind="error" title="Not possible now">
+          The mount is gone: no daemon serves the storage.
+        </Notice>
+      ) : null}
+      {atNextBoot ? (
+        <Notice kind="info" title="Applies at the next boot">
+          This storage is mounted by the kernel: the reset is recorded and done before the next
+          mount.
+        </Notice>
+      ) : null}
       <UndoCard />
       <section className={ui.card}>
         <KeepList suggestions={suggestions} keep={keep} onChange={changeKeep} />
         <div className={s.actions}>
-          <Button variant="primary" disabled={plan.isPending || mode === 'unavailable'} onClick={() => plan.mutate()}>
-            {plan.isPending ? 'Working out what goes…' : plan.isSuccess ? 'Update the list' : 'Show what goes'}
+          <Button
+            variant="primary"
+            disabled={plan.isPending || mode === 'unavailable'}
+            onClick={() => plan.mutate()}
+          >
+            {plan.isPending
+              ? 'Working out what goes…'
+              : plan.isSuccess
+                ? 'Update the list'
+                : 'Show what goes'}
           </Button>
         </div>
         <ActionStatus state={plan} pending="Working out what goes…" />
@@ -79,11 +113,24 @@ export function ResetPage() {
             <span>
               To confirm, type the device name <strong>{hostname}</strong>
             </span>
-            <input type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+            <input
+              type="text"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+            />
           </label>
           <div className={s.actions}>
-            <Button variant="danger" disabled={!confirmed || apply.isPending || (openFiles.length > 0 && !force)} onClick={() => apply.mutate()}>
-              {apply.isPending ? 'Resetting…' : `${label}${plan.data.frees ? ` (frees ${formatBytes(plan.data.frees)})` : ''}`}
+            <Button
+              variant="danger"
+              disabled={!confirmed || apply.isPending || (openFiles.length > 0 && !force)}
+              onClick={() => apply.mutate()}
+            >
+              {apply.isPending
+                ? 'Resetting…'
+                : `${label}${plan.data.frees ? ` (frees ${formatBytes(plan.data.frees)})` : ''}`}
             </Button>
           </div>
           <ActionStatus state={apply} pending="Resetting: the device keeps running…" />

@@ -21,7 +21,8 @@ export function ResetPlan({ plan }: { plan: ResetResult }) {
       ) : (
         <>
           <p className={s.summary}>
-            <strong>{formatCount(goes.length)}</strong> change{goes.length === 1 ? '' : 's'} removed, <strong>{formatBytes(plan.frees)}</strong> freed once the undo state is purged.
+            <strong>{formatCount(goes.length)}</strong> change{goes.length === 1 ? '' : 's'}{' '}
+            removed, <strong>{formatBytes(plan.frees)}</strong> freed once the undo state is purged.
           </p>
           <div className={s.counts}>
             {ORDER.filter((k) => counts.has(k)).map((k) => (
@@ -38,16 +39,19 @@ export function ResetPlan({ plan }: { plan: ResetResult }) {
               </li>
             ))}
           </ul>
-          {goes.length > SHOWN ? <p className={s.muted}>…and {formatCount(goes.length - SHOWN)} more.</p> : null}
+          {goes.length > SHOWN ? (
+            <p className={s.muted}>…and {formatCount(goes.length - SHOWN)} more.</p>
+          ) : null}
         </>
       )}
       {plan.kept.length > 0 ? (
-        <p>
-          Kept as they are now: {plan.kept.map((p) => displayName(p)).join(', ')}.
-        </p>
+        <p>Kept as they are now: {plan.kept.map((p) => displayName(p)).join(', ')}.</p>
       ) : null}
       {plan.notInStorage.length > 0 ? (
-        <p className={s.muted}>Not changed, so nothing to keep: {plan.notInStorage.map((p) => displayName(p)).join(', ')}.</p>
+        <p className={s.muted}>
+          Not changed, so nothing to keep: {plan.notInStorage.map((p) => displayName(p)).join(', ')}
+          .
+        </p>
       ) : null}
     </section>
   )

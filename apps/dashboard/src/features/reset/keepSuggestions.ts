@@ -14,11 +14,31 @@ export interface KeepRule {
 }
 
 export const KEEP_RULES: KeepRule[] = [
-  ...['/etc/network', '/etc/netplan', '/etc/systemd/network', '/etc/NetworkManager', '/etc/config/network', '/etc/config/wireless', '/etc/wpa_supplicant', '/etc/hostapd', '/etc/resolv.conf'].map(
-    (root) => ({ root, why: 'network configuration (the device stays reachable)', preselect: true }),
-  ),
-  ...['/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow'].map((root) => ({ root, why: 'accounts and passwords', preselect: true })),
-  ...['/root/.ssh', '/etc/ssh', '/etc/dropbear'].map((root) => ({ root, why: "SSH keys (the admin's login, the host keys)", preselect: false })),
+  ...[
+    '/etc/network',
+    '/etc/netplan',
+    '/etc/systemd/network',
+    '/etc/NetworkManager',
+    '/etc/config/network',
+    '/etc/config/wireless',
+    '/etc/wpa_supplicant',
+    '/etc/hostapd',
+    '/etc/resolv.conf',
+  ].map((root) => ({
+    root,
+    why: 'network configuration (the device stays reachable)',
+    preselect: true,
+  })),
+  ...['/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow'].map((root) => ({
+    root,
+    why: 'accounts and passwords',
+    preselect: true,
+  })),
+  ...['/root/.ssh', '/etc/ssh', '/etc/dropbear'].map((root) => ({
+    root,
+    why: "SSH keys (the admin's login, the host keys)",
+    preselect: false,
+  })),
   { root: '/etc/hostname', why: "the device's name", preselect: false },
 ]
 

@@ -30,24 +30,44 @@ export function LoginForm() {
       <h1>Sign in</h1>
       <label className={s.field}>
         <span>Name</span>
-        <input type="text" name="username" autoComplete="username" autoCapitalize="none" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <input
+          type="text"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          required
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
       </label>
       <label className={s.field}>
         <span>Password</span>
-        <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
       <div className={s.messages}>
         {throttle.until !== null ? (
           <Notice kind="error" title="Signing in is paused">
             {throttleText(throttle.until, throttle.secondsLeft)}
           </Notice>
-        ) : login.isError && !(login.error instanceof ApiError && login.error.problem === 'rate-limited') ? (
+        ) : login.isError &&
+          !(login.error instanceof ApiError && login.error.problem === 'rate-limited') ? (
           <Notice kind="error" title={wrong ? 'Wrong name or password' : 'Could not sign in'}>
             {errorMessage(login.error)}
           </Notice>
         ) : null}
       </div>
-      <Button type="submit" variant="primary" disabled={login.isPending || throttle.until !== null || !username || !password}>
+      <Button
+        type="submit"
+        variant="primary"
+        disabled={login.isPending || throttle.until !== null || !username || !password}
+      >
         {login.isPending ? 'Signing in…' : 'Sign in'}
       </Button>
       <p className={s.hint}>

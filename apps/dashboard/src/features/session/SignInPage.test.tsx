@@ -29,7 +29,13 @@ describe('sign-in', () => {
   it("says the password is wrong with the agent's message, and lets the user try again", async () => {
     stubApi({
       'GET /api/setup': () => ({ body: { needed: false } }),
-      'POST /api/session': () => ({ status: 401, body: { problem: 'not-signed-in', message: 'That name and password do not match an account.' } }),
+      'POST /api/session': () => ({
+        status: 401,
+        body: {
+          problem: 'not-signed-in',
+          message: 'That name and password do not match an account.',
+        },
+      }),
     })
     renderScreen(<SignInPage />, { me: null })
     const user = userEvent.setup()

@@ -9,7 +9,10 @@ import s from './session.module.css'
 
 /** First run (no admin yet: create one with the setup token) or sign in. */
 export function SignInPage() {
-  const setup = useQuery({ queryKey: keys.setup(), queryFn: ({ signal }) => api.setupState({ signal }) })
+  const setup = useQuery({
+    queryKey: keys.setup(),
+    queryFn: ({ signal }) => api.setupState({ signal }),
+  })
   return (
     <main className={s.page}>
       <div className={s.panel}>

@@ -37,7 +37,11 @@ export function useThrottle(): Throttle {
 }
 
 export function throttleText(until: number, secondsLeft: number): string {
-  const at = new Date(until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  const at = new Date(until).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
   const left = secondsLeft >= 60 ? `${Math.ceil(secondsLeft / 60)} min` : `${secondsLeft} s`
   return `Too many failed sign-ins. Try again at ${at} (in ${left}).`
 }

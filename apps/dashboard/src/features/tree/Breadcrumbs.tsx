@@ -11,9 +11,13 @@ export function Breadcrumbs({ dir }: { dir: string }) {
         {parts.map((path, i) => (
           <li key={path}>
             {i === parts.length - 1 ? (
-              <span aria-current="location">{path === '/' ? '(root)' : displayName(nameOf(path))}</span>
+              <span aria-current="location">
+                {path === '/' ? '(root)' : displayName(nameOf(path))}
+              </span>
             ) : (
-              <Link href={filesHref({ dir: path })}>{path === '/' ? '(root)' : displayName(nameOf(path))}</Link>
+              <Link href={filesHref({ dir: path })}>
+                {path === '/' ? '(root)' : displayName(nameOf(path))}
+              </Link>
             )}
           </li>
         ))}

@@ -13,7 +13,13 @@ import { VirtualTree, type TreeKey } from './VirtualTree.tsx'
 import s from './tree.module.css'
 
 /** Only what differs from the factory image, with the folders on the way, foldable. */
-export function ChangesView({ file, onRestore }: { file: string | null; onRestore: ((entry: TreeEntry) => void) | undefined }) {
+export function ChangesView({
+  file,
+  onRestore,
+}: {
+  file: string | null
+  onRestore: ((entry: TreeEntry) => void) | undefined
+}) {
   const changes = useChanges()
   const [, navigate] = useLocation()
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
@@ -21,7 +27,12 @@ export function ChangesView({ file, onRestore }: { file: string | null; onRestor
   const root = useMemo(() => buildChangeTree(changes.data?.changes ?? []), [changes.data])
   const rows = useMemo(() => flattenChanges(root, collapsed), [root, collapsed])
 
-  if (changes.isError) return <Notice kind="error" title="Cannot list the changes">{errorMessage(changes.error)}</Notice>
+  if (changes.isError)
+    return (
+      <Notice kind="error" title="Cannot list the changes">
+        {errorMessage(changes.error)}
+      </Notice>
+    )
   const toggle = (path: string, open: boolean) => {
     const next = new Set(collapsed)
     if (open) next.delete(path)
@@ -37,13 +48,16 @@ export function ChangesView({ file, onRestore }: { file: string | null; onRestor
     else if (key === 'collapse') {
       const parent = rows.findIndex((r) => r.node.path === parentOf(row.node.path))
       if (parent >= 0) setActive(parent)
-    } else if (key === 'activate') navigate(filesHref({ view: 'changes', dir: parentOf(row.node.path), file: row.node.path }))
+    } else if (key === 'activate')
+      navigate(filesHref({ view: 'changes', dir: parentOf(row.node.path), file: row.node.path }))
   }
   const total = changes.data?.total ?? 0
   return (
     <>
       <div className={s.status} role="status">
-        {changes.isPending ? 'Loading the changes…' : `${formatCount(total)} ${total === 1 ? 'change' : 'changes'} compared with the factory image`}
+        {changes.isPending
+          ? 'Loading the changes…'
+          : `${formatCount(total)} ${total === 1 ? 'change' : 'changes'} compared with the factory image`}
       </div>
       {changes.isPending ? (
         <div className={s.scroller} aria-hidden="true" />
@@ -61,7 +75,13 @@ export function ChangesView({ file, onRestore }: { file: string | null; onRestor
             return (
               <EntryRow
                 entry={asEntry(r.node)}
-                row={{ ...row, onClick: () => { setActive(index); onKey('activate', index) } }}
+                row={{
+                  ...row,
+                  onClick: () => {
+                    setActive(index)
+                    onKey('activate', index)
+                  },
+                }}
                 level={r.level}
                 expanded={r.node.children.length > 0 ? r.expanded : undefined}
                 current={r.node.path === file}

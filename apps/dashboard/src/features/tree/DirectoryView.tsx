@@ -54,7 +54,14 @@ export function DirectoryView({ dir, file, q, onRestore }: DirectoryViewProps) {
           dir={dir}
           file={file}
           source={source}
-          initial={q || !file ? 0 : Math.max(0, page.entries.findIndex((e) => e.path === file))}
+          initial={
+            q || !file
+              ? 0
+              : Math.max(
+                  0,
+                  page.entries.findIndex((e) => e.path === file),
+                )
+          }
           onRange={onRange}
           onRestore={onRestore}
           empty={q ? 'No entry matches.' : 'This folder is empty.'}
@@ -100,7 +107,9 @@ function EntryList({ dir, file, source, initial, onRange, onRestore, empty }: En
       empty={empty}
       renderRow={(index, row) => {
         const entry = source.get(index)
-        return <EntryRow entry={entry} row={row} current={entry?.path === file} onRestore={onRestore} />
+        return (
+          <EntryRow entry={entry} row={row} current={entry?.path === file} onRestore={onRestore} />
+        )
       }}
     />
   )

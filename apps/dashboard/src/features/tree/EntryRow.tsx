@@ -37,7 +37,13 @@ export function EntryRow({ entry, row, level = 1, expanded, current, onRestore }
     )
   const ghost = entry.state === 'deleted'
   const dir = entry.type === 'dir'
-  const size = ghost ? '' : dir ? (entry.storageBytes > 0 ? `${formatBytes(entry.storageBytes)} stored` : '') : formatBytes(entry.size)
+  const size = ghost
+    ? ''
+    : dir
+      ? entry.storageBytes > 0
+        ? `${formatBytes(entry.storageBytes)} stored`
+        : ''
+      : formatBytes(entry.size)
   return (
     <div
       {...row}
@@ -52,7 +58,9 @@ export function EntryRow({ entry, row, level = 1, expanded, current, onRestore }
       </span>
       <span className={ghost ? `${s.name} ${s.ghost}` : s.name}>
         {displayName(entry.name)}
-        {entry.type === 'symlink' && entry.target ? <span className={s.target}> → {displayName(entry.target)}</span> : null}
+        {entry.type === 'symlink' && entry.target ? (
+          <span className={s.target}> → {displayName(entry.target)}</span>
+        ) : null}
         {dir ? <span className="visually-hidden"> (folder)</span> : null}
       </span>
       {entry.state !== 'unchanged' ? <StateBadge state={entry.state} /> : null}

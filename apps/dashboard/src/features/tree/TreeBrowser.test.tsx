@@ -33,8 +33,19 @@ function entry(i: number): TreeEntry {
 function bigDir(call: Call): { body: TreePage } {
   const offset = Number(call.query.get('offset'))
   const limit = Number(call.query.get('limit'))
-  const entries = Array.from({ length: Math.max(0, Math.min(limit, TOTAL - offset)) }, (_, k) => entry(offset + k))
-  return { body: { path: '/big', dir: { ...entry(0), name: 'big', path: '/big' }, total: TOTAL, offset, limit, entries } }
+  const entries = Array.from({ length: Math.max(0, Math.min(limit, TOTAL - offset)) }, (_, k) =>
+    entry(offset + k),
+  )
+  return {
+    body: {
+      path: '/big',
+      dir: { ...entry(0), name: 'big', path: '/big' },
+      total: TOTAL,
+      offset,
+      limit,
+      entries,
+    },
+  }
 }
 
 const params = { dir: '/big', file: null, view: 'tree' as const, q: '' }
@@ -64,17 +75,23 @@ describe('the tree', () => {
     expect(within(row).getByRole('button', { name: 'Restore' })).toBeTruthy()
     unmount()
     renderScreen(<TreeBrowser params={params} />, { me: viewer })
-    const asViewer = (await screen.findByText('file00001')).closest('[role=treeitem]') as HTMLElement
+    const asViewer = (await screen.findByText('file00001')).closest(
+      '[role=treeitem]',
+    ) as HTMLElement
     expect(within(asViewer).queryByRole('button', { name: 'Restore' })).toBeNull()
   })
 
   it('moves with the arrow keys and opens a folder with Enter; Left goes to the parent', async () => {
     stubApi({ 'GET /api/tree': bigDir })
-    const { location } = renderScreen(<TreeBrowser params={params} />, { me: admin, path: '/files?dir=/big' })
+    const { location } = renderScreen(<TreeBrowser params={params} />, {
+      me: admin,
+      path: '/files?dir=/big',
+    })
     const tree = await screen.findByRole('tree')
     await within(tree).findByText('dir00000')
     tree.focus()
-    const active = () => document.getElementById(tree.getAttribute('aria-activedescendant') ?? '')?.textContent ?? ''
+    const active = () =>
+      document.getElementById(tree.getAttribute('aria-activedescendant') ?? '')?.textContent ?? ''
     expect(active()).toContain('dir00000')
     fireEvent.keyDown(tree, { key: 'ArrowDown' })
     fireEvent.keyDown(tree, { key: 'ArrowDown' })
@@ -92,7 +109,11 @@ describe('the tree', () => {
     // file49991..file49999 (49990 is a folder, dir49990).
     await screen.findByText('9 of 50,000 entries match “file4999”', undefined, { timeout: 10_000 })
     const tree = screen.getByRole('tree')
-    expect(within(tree).getAllByRole('treeitem').map((r) => r.textContent?.slice(1, 10))).toContain('file49991')
+    expect(
+      within(tree)
+        .getAllByRole('treeitem')
+        .map((r) => r.textContent?.slice(1, 10)),
+    ).toContain('file49991')
     await waitFor(() => expect(calls.some((c) => c.query.get('offset') === '48000')).toBe(true))
   }, 15_000)
 })

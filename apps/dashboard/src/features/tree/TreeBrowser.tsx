@@ -28,10 +28,16 @@ export function TreeBrowser({ params }: { params: FilesParams }) {
     <div className={s.browser}>
       <div className={s.toolbar}>
         <div className={s.views}>
-          <Link href={filesHref({ dir: params.dir })} aria-current={params.view === 'tree' ? 'page' : undefined}>
+          <Link
+            href={filesHref({ dir: params.dir })}
+            aria-current={params.view === 'tree' ? 'page' : undefined}
+          >
             Folders
           </Link>
-          <Link href={filesHref({ dir: params.dir, view: 'changes' })} aria-current={params.view === 'changes' ? 'page' : undefined}>
+          <Link
+            href={filesHref({ dir: params.dir, view: 'changes' })}
+            aria-current={params.view === 'changes' ? 'page' : undefined}
+          >
             Changes only
           </Link>
         </div>
@@ -52,7 +58,12 @@ export function TreeBrowser({ params }: { params: FilesParams }) {
       ) : (
         <ChangesView file={params.file} onRestore={onRestore} />
       )}
-      <RevertDialog open={restoring !== null} onClose={() => setRestoring(null)} paths={restoring ? [restoring.path] : []} verb="Restore" />
+      <RevertDialog
+        open={restoring !== null}
+        onClose={() => setRestoring(null)}
+        paths={restoring ? [restoring.path] : []}
+        verb="Restore"
+      />
     </div>
   )
 }

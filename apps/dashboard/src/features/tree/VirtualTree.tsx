@@ -36,7 +36,17 @@ export interface RowProps {
  * arrows/Home/End/PageUp/PageDown move, Enter or Right opens, Left goes up. Only the rows on
  * screen are in the DOM, so 50,000 entries scroll like 50.
  */
-export function VirtualTree({ label, count, active, onActive, onKey, onRange, renderRow, empty, reveal = 0 }: VirtualTreeProps) {
+export function VirtualTree({
+  label,
+  count,
+  active,
+  onActive,
+  onKey,
+  onRange,
+  renderRow,
+  empty,
+  reveal = 0,
+}: VirtualTreeProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const idBase = `tree${useId().replace(/[^a-zA-Z0-9]/g, '')}`
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us itself
@@ -67,16 +77,35 @@ export function VirtualTree({ label, count, active, onActive, onKey, onRange, re
   const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 440) / ROW_HEIGHT) - 1)
   const onKeyDown = (e: KeyboardEvent) => {
     switch (e.key) {
-      case 'ArrowDown': move(active + 1); break
-      case 'ArrowUp': move(active - 1); break
-      case 'Home': move(0); break
-      case 'End': move(count - 1); break
-      case 'PageDown': move(active + pageRows); break
-      case 'PageUp': move(active - pageRows); break
-      case 'Enter': onKey('activate', active); break
-      case 'ArrowRight': onKey('expand', active); break
-      case 'ArrowLeft': onKey('collapse', active); break
-      default: return
+      case 'ArrowDown':
+        move(active + 1)
+        break
+      case 'ArrowUp':
+        move(active - 1)
+        break
+      case 'Home':
+        move(0)
+        break
+      case 'End':
+        move(count - 1)
+        break
+      case 'PageDown':
+        move(active + pageRows)
+        break
+      case 'PageUp':
+        move(active - pageRows)
+        break
+      case 'Enter':
+        onKey('activate', active)
+        break
+      case 'ArrowRight':
+        onKey('expand', active)
+        break
+      case 'ArrowLeft':
+        onKey('collapse', active)
+        break
+      default:
+        return
     }
     e.preventDefault()
   }
@@ -96,18 +125,18 @@ export function VirtualTree({ label, count, active, onActive, onKey, onRange, re
         {items.map((item) => (
           <Fragment key={item.key}>
             {renderRow(item.index, {
-            id: `${idBase}-${item.index}`,
-            role: 'treeitem',
-            'aria-posinset': item.index + 1,
-            'aria-setsize': count,
-            'aria-selected': item.index === active,
-            className: `${s.row}${item.index === active ? ` ${s.active}` : ''}`,
-            style: { height: ROW_HEIGHT, transform: `translateY(${item.start}px)` },
-            onClick: () => {
-              onActive(item.index)
-              onKey('activate', item.index)
-            },
-          })}
+              id: `${idBase}-${item.index}`,
+              role: 'treeitem',
+              'aria-posinset': item.index + 1,
+              'aria-setsize': count,
+              'aria-selected': item.index === active,
+              className: `${s.row}${item.index === active ? ` ${s.active}` : ''}`,
+              style: { height: ROW_HEIGHT, transform: `translateY(${item.start}px)` },
+              onClick: () => {
+                onActive(item.index)
+                onKey('activate', item.index)
+              },
+            })}
           </Fragment>
         ))}
       </div>

@@ -2,10 +2,21 @@ import { describe, expect, it } from 'vitest'
 import type { Change } from '@layerdeck/api'
 import { buildChangeTree, flattenChanges } from './changesTree.ts'
 
-const change = (path: string, state: Change['state'], type: Change['type'] = 'file'): Change => ({ path, state, type, size: 1, fields: [] })
+const change = (path: string, state: Change['state'], type: Change['type'] = 'file'): Change => ({
+  path,
+  state,
+  type,
+  size: 1,
+  fields: [],
+})
 
 describe('the changes-only tree', () => {
-  const root = buildChangeTree([change('/etc/hosts', 'modified'), change('/opt/app/data/db', 'added'), change('/etc/motd', 'deleted'), change('/opt/app', 'added', 'dir')])
+  const root = buildChangeTree([
+    change('/etc/hosts', 'modified'),
+    change('/opt/app/data/db', 'added'),
+    change('/etc/motd', 'deleted'),
+    change('/opt/app', 'added', 'dir'),
+  ])
 
   it('shows every change under its parents, sorted, the parents on the way included', () => {
     const rows = flattenChanges(root, new Set())
@@ -22,7 +33,13 @@ describe('the changes-only tree', () => {
 
   it('folds a folder', () => {
     const rows = flattenChanges(root, new Set(['/opt/app']))
-    expect(rows.map((r) => r.node.path)).toEqual(['/etc', '/etc/hosts', '/etc/motd', '/opt', '/opt/app'])
+    expect(rows.map((r) => r.node.path)).toEqual([
+      '/etc',
+      '/etc/hosts',
+      '/etc/motd',
+      '/opt',
+      '/opt/app',
+    ])
     expect(rows.find((r) => r.node.path === '/opt/app')?.expanded).toBe(false)
   })
 })

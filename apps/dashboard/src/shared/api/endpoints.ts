@@ -41,7 +41,8 @@ export const api = {
     request<ChangesPage>('GET', '/api/changes', { ...opts(s), query: { offset, limit } }),
   file: (path: string, side: 'base' | 'current', s?: Signal) =>
     request<FileContent>('GET', '/api/file', { ...opts(s), query: { path, side } }),
-  diff: (path: string, s?: Signal) => request<Diff>('GET', '/api/diff', { ...opts(s), query: { path } }),
+  diff: (path: string, s?: Signal) =>
+    request<Diff>('GET', '/api/diff', { ...opts(s), query: { path } }),
   usage: (s?: Signal) => request<Usage>('GET', '/api/usage', { ...opts(s), query: { top: 10 } }),
   revert: (body: RevertRequest) => request<RevertResult>('POST', '/api/revert', { body }),
   reset: (body: ResetRequest) => request<ResetResult>('POST', '/api/reset', { body }),
@@ -57,7 +58,11 @@ export type RestoreOptions = { dryRun: boolean; replace: boolean; force: boolean
  * POST /api/restore streams the .tar.gz. XMLHttpRequest rather than fetch: it reports upload
  * progress, which a phone on plant-room Wi-Fi needs to see.
  */
-export function uploadRestore(file: Blob, options: RestoreOptions, onProgress: (fraction: number) => void): Promise<RestoreResult> {
+export function uploadRestore(
+  file: Blob,
+  options: RestoreOptions,
+  onProgress: (fraction: number) => void,
+): Promise<RestoreResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     const q = `dryRun=${options.dryRun}&replace=${options.replace}&force=${options.force}`
@@ -69,7 +74,8 @@ export function uploadRestore(file: Blob, options: RestoreOptions, onProgress: (
     }
     xhr.onerror = () => reject(new Error(`The upload did not reach the device. ${UNREACHABLE}`))
     xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText) as RestoreResult)
+      if (xhr.status >= 200 && xhr.status < 300)
+        resolve(JSON.parse(xhr.responseText) as RestoreResult)
       else reject(problemOf(xhr.status, xhr.responseText, xhr.getResponseHeader('retry-after')))
     }
     xhr.send(file)

@@ -52,11 +52,18 @@ export interface RequestOptions {
   quiet401?: boolean
 }
 
-export async function request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
-    headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    headers:
+      options.body === undefined
+        ? { accept: 'application/json' }
+        : { accept: 'application/json', 'content-type': 'application/json' },
   }
   if (options.body !== undefined) init.body = JSON.stringify(options.body)
   if (options.signal) init.signal = options.signal
@@ -76,7 +83,12 @@ export async function readResponse<T>(response: Response, quiet401 = false): Pro
   throw problemOf(response.status, text, response.headers.get('retry-after'), quiet401)
 }
 
-export function problemOf(status: number, text: string, retryAfterHeader: string | null, quiet401 = false): ApiError {
+export function problemOf(
+  status: number,
+  text: string,
+  retryAfterHeader: string | null,
+  quiet401 = false,
+): ApiError {
   let body: Partial<Problem> = {}
   try {
     body = JSON.parse(text) as Partial<Problem>
@@ -85,8 +97,13 @@ export function problemOf(status: number, text: string, retryAfterHeader: string
   }
   const problem: ErrorCode = body.problem ?? (status >= 500 ? 'unavailable' : 'internal-error')
   const retry = body.retryAfter ?? (retryAfterHeader ? Number(retryAfterHeader) : undefined)
-  const message = body.message ?? `The agent answered ${status} without saying why. Try again; if it persists, check the agent's log.`
-  const error = new ApiError(status, problem, message, { ...body, ...(retry === undefined ? {} : { retryAfter: retry }) })
+  const message =
+    body.message ??
+    `The agent answered ${status} without saying why. Try again; if it persists, check the agent's log.`
+  const error = new ApiError(status, problem, message, {
+    ...body,
+    ...(retry === undefined ? {} : { retryAfter: retry }),
+  })
   if (status === 401 && !quiet401) for (const listener of signedOutListeners) listener()
   return error
 }

@@ -29,16 +29,33 @@ export interface RevertDialogProps {
  * Revert with a confirmation: the dry run's plan (every path and what happens to it), the open
  * files it would strand (confirm with force), then progress and the agent's answer.
  */
-export function RevertDialog({ open, onClose, paths, verb, lost, folder = false }: RevertDialogProps) {
+export function RevertDialog({
+  open,
+  onClose,
+  paths,
+  verb,
+  lost,
+  folder = false,
+}: RevertDialogProps) {
   const client = useQueryClient()
   const { atNextBoot } = useAbilities()
   const [added, setAdded] = useState(true)
   const [force, setForce] = useState(false)
-  const body = (dryRun: boolean): RevertRequest => ({ paths, added: folder ? added : true, dryRun, force, atNextBoot })
+  const body = (dryRun: boolean): RevertRequest => ({
+    paths,
+    added: folder ? added : true,
+    dryRun,
+    force,
+    atNextBoot,
+  })
   const plan = useMutation({ mutationFn: () => api.revert(body(true)) })
   const apply = useMutation({
     mutationFn: () => api.revert(body(false)),
-    onSuccess: () => invalidateFor(client, paths.map((path) => ({ kind: 'revert', id: '', data: { path, time: Date.now() } }))),
+    onSuccess: () =>
+      invalidateFor(
+        client,
+        paths.map((path) => ({ kind: 'revert', id: '', data: { path, time: Date.now() } })),
+      ),
   })
   const { mutate: runPlan, reset: resetPlan } = plan
   const { reset: resetApply } = apply
@@ -62,11 +79,17 @@ export function RevertDialog({ open, onClose, paths, verb, lost, folder = false 
       onClose={onClose}
       actions={
         apply.isSuccess ? (
-          <Button variant="primary" onClick={onClose}>Done</Button>
+          <Button variant="primary" onClick={onClose}>
+            Done
+          </Button>
         ) : (
           <>
             <Button onClick={onClose}>Cancel</Button>
-            <Button variant="danger" disabled={!plan.isSuccess || apply.isPending || needsForce} onClick={() => apply.mutate()}>
+            <Button
+              variant="danger"
+              disabled={!plan.isSuccess || apply.isPending || needsForce}
+              onClick={() => apply.mutate()}
+            >
               {apply.isPending ? `${verb}ing…` : label}
             </Button>
           </>
@@ -83,11 +106,22 @@ export function RevertDialog({ open, onClose, paths, verb, lost, folder = false 
       <ActionStatus state={plan} pending="Working out what changes…" />
       {plan.data ? <Plan result={plan.data} /> : null}
       <OpenFiles files={openFiles} force={force} onForce={setForce} />
-      {atNextBoot ? <p>This storage is mounted by the kernel: the revert is recorded and applied at the next boot.</p> : null}
+      {atNextBoot ? (
+        <p>
+          This storage is mounted by the kernel: the revert is recorded and applied at the next
+          boot.
+        </p>
+      ) : null}
       <ActionStatus
         state={apply}
         pending={`${verb}ing…`}
-        success={apply.data?.atNextBoot ? 'Recorded: it happens at the next boot.' : apply.data?.applied ? 'Done: the factory version is back.' : 'Nothing to do: already as in the factory image.'}
+        success={
+          apply.data?.atNextBoot
+            ? 'Recorded: it happens at the next boot.'
+            : apply.data?.applied
+              ? 'Done: the factory version is back.'
+              : 'Nothing to do: already as in the factory image.'
+        }
       />
     </Dialog>
   )

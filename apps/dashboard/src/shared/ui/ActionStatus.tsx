@@ -9,7 +9,15 @@ export interface ActionState {
 }
 
 /** Progress, success or failure of one action, with the agent's own message on failure. */
-export function ActionStatus({ state, pending, success }: { state: ActionState; pending: string; success?: string }) {
+export function ActionStatus({
+  state,
+  pending,
+  success,
+}: {
+  state: ActionState
+  pending: string
+  success?: string
+}) {
   if (state.isPending)
     return (
       <div role="status" aria-live="polite">
@@ -17,7 +25,12 @@ export function ActionStatus({ state, pending, success }: { state: ActionState; 
         <progress aria-label={pending} />
       </div>
     )
-  if (state.isError) return <Notice kind="error" title="That did not work">{errorMessage(state.error)}</Notice>
+  if (state.isError)
+    return (
+      <Notice kind="error" title="That did not work">
+        {errorMessage(state.error)}
+      </Notice>
+    )
   if (state.isSuccess && success) return <Notice kind="ok" title={success} />
   return null
 }

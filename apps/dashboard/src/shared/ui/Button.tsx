@@ -9,9 +9,23 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 export function buttonClass(variant: Variant = 'default', small = false): string {
-  return [s.button, variant === 'default' ? '' : s[variant], small ? s.small : ''].filter(Boolean).join(' ')
+  return [s.button, variant === 'default' ? '' : s[variant], small ? s.small : '']
+    .filter(Boolean)
+    .join(' ')
 }
 
-export function Button({ variant = 'default', small = false, className, type = 'button', ...rest }: ButtonProps) {
-  return <button type={type} className={[buttonClass(variant, small), className].filter(Boolean).join(' ')} {...rest} />
+export function Button({
+  variant = 'default',
+  small = false,
+  className,
+  type = 'button',
+  ...rest
+}: ButtonProps) {
+  return (
+    <button
+      type={type}
+      className={[buttonClass(variant, small), className].filter(Boolean).join(' ')}
+      {...rest}
+    />
+  )
 }

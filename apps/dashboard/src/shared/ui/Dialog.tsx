@@ -26,7 +26,13 @@ export function Dialog({ open, title, onClose, children, actions }: DialogProps)
     }
   }, [open])
   return (
-    <dialog ref={ref} className={s.dialog} aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+    <dialog
+      ref={ref}
+      className={s.dialog}
+      aria-labelledby={titleId}
+      onClose={onClose}
+      onCancel={onClose}
+    >
       {open ? (
         <>
           <div className={s.dialogBody}>

@@ -7,11 +7,22 @@ import s from './ui.module.css'
  * Files held open on the device that the action would strand (the program keeps the old copy).
  * The user must tick "go ahead anyway" to send the request with force.
  */
-export function OpenFiles({ files, force, onForce }: { files: OpenFile[]; force: boolean; onForce: (on: boolean) => void }) {
+export function OpenFiles({
+  files,
+  force,
+  onForce,
+}: {
+  files: OpenFile[]
+  force: boolean
+  onForce: (on: boolean) => void
+}) {
   if (files.length === 0) return null
   return (
     <div>
-      <Notice kind="warn" title={`${files.length} open file${files.length === 1 ? '' : 's'} would be stranded`}>
+      <Notice
+        kind="warn"
+        title={`${files.length} open file${files.length === 1 ? '' : 's'} would be stranded`}
+      >
         These programs keep the old version open until they restart.
       </Notice>
       <ul className={s.list}>

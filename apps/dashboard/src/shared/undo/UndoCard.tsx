@@ -29,20 +29,46 @@ export function UndoCard({ force: initialForce = false }: { force?: boolean }) {
       <h2 id="undo-h">Undo the last reset or restore</h2>
       {held > 0 ? (
         <p>
-          The state before it is kept ({formatBytes(held)}). Undo puts it back; undo again redoes the reset. Purge deletes it and frees the space.
+          The state before it is kept ({formatBytes(held)}). Undo puts it back; undo again redoes
+          the reset. Purge deletes it and frees the space.
         </p>
       ) : null}
       <OpenFiles files={openFiles} force={force} onForce={setForce} />
       <div className={s.actions}>
-        <Button variant="primary" disabled={undo.isPending || purge.isPending || held <= 0 || (openFiles.length > 0 && !force)} onClick={() => undo.mutate()}>
+        <Button
+          variant="primary"
+          disabled={
+            undo.isPending || purge.isPending || held <= 0 || (openFiles.length > 0 && !force)
+          }
+          onClick={() => undo.mutate()}
+        >
           {undo.isPending ? 'Undoing…' : 'Undo reset'}
         </Button>
-        <Button disabled={undo.isPending || purge.isPending || held <= 0} onClick={() => purge.mutate()}>
+        <Button
+          disabled={undo.isPending || purge.isPending || held <= 0}
+          onClick={() => purge.mutate()}
+        >
           {purge.isPending ? 'Purging…' : `Purge undo state (${formatBytes(held)})`}
         </Button>
       </div>
-      <ActionStatus state={undo} pending="Putting the previous state back…" success={undo.data?.undoable ? 'Undone: the previous state is back. Undo again to redo the reset.' : 'Undone.'} />
-      <ActionStatus state={purge} pending="Purging…" success={purge.data ? `Purged: ${formatBytes(purge.data.freed)} freed. The reset can no longer be undone.` : 'Purged.'} />
+      <ActionStatus
+        state={undo}
+        pending="Putting the previous state back…"
+        success={
+          undo.data?.undoable
+            ? 'Undone: the previous state is back. Undo again to redo the reset.'
+            : 'Undone.'
+        }
+      />
+      <ActionStatus
+        state={purge}
+        pending="Purging…"
+        success={
+          purge.data
+            ? `Purged: ${formatBytes(purge.data.freed)} freed. The reset can no longer be undone.`
+            : 'Purged.'
+        }
+      />
     </section>
   )
 }
