@@ -2,6 +2,7 @@
  * Revert, reset, undo, purge and backup over real HTTP against a real mount, checked through the
  * mount itself (child processes) and in storage; live events; the mount going away under the agent.
  */
+import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shOk, snapshotTree, startMount } from '@layerdeck/testkit'
 import type { ChangesPage, Health, ResetResult, RevertResult } from '@layerdeck/api'
@@ -40,7 +41,8 @@ describe('live events', () => {
     const e = await events.next('change', 10_000, (x) => (x.data as { path: string }).path === '/etc/hosts')
     expect(e.data).toMatchObject({ path: '/etc/hosts', change: 'modify' })
     const writer = (e.data as { writer?: { pid: number; uid: number; command?: string } }).writer
-    if (writer !== undefined) expect(writer).toMatchObject({ uid: 0, pid: expect.any(Number) as number })
+    expect(writer).toMatchObject({ uid: 0, pid: expect.any(Number) as number })
+    expect(writer!.pid).toBeGreaterThan(0)
     const again = await openEvents(f.url, { cookie: admin, 'last-event-id': e.id as string })
     await shOk(`touch ${f.mnt}/etc/resumed`)
     expect((await again.next('change', 10_000, (x) => (x.data as { path: string }).path === '/etc/resumed')).data).toMatchObject({ change: 'create' })
@@ -76,6 +78,27 @@ describe('POST /api/revert', () => {
     expect((await f.request('POST', '/api/revert', { cookie: admin, body: { paths: ['/etc/none'] } })).status).toBe(404)
     const log = (await f.request('GET', '/api/audit', { cookie: admin })).json as { entries: Array<{ action: string; paths: string[]; result: string }> }
     expect(log.entries).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'revert', paths: ['/etc/new.conf'], result: 'ok' })]))
+  })
+})
+
+describe('open files a change would strand', () => {
+  it('make the change answer 409 busy with the list, and force goes ahead', async () => {
+    await shOk(`echo 'extra' >> ${f.mnt}/etc/hosts`)
+    const holder = spawn('bash', ['-c', `exec 3>>${f.mnt}/etc/hosts; echo ready; exec sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] })
+    try {
+      await new Promise((r) => holder.stdout.once('data', r))
+      const plan = await post<RevertResult>('/api/revert', { paths: ['/etc/hosts'], dryRun: true })
+      expect(plan.openFiles).toEqual([expect.objectContaining({ path: '/etc/hosts', pid: holder.pid, write: true })])
+      const busy = await f.request('POST', '/api/revert', { cookie: admin, body: { paths: ['/etc/hosts'] } })
+      expect(busy.status).toBe(409)
+      expect(busy.json).toMatchObject({ problem: 'busy', openFiles: [{ path: '/etc/hosts', pid: holder.pid, write: true }] })
+      expect(await cat('/etc/hosts')).toContain('extra')
+      const forced = await post<RevertResult>('/api/revert', { paths: ['/etc/hosts'], force: true })
+      expect(forced.applied).toBe(true)
+      expect(await cat('/etc/hosts')).toBe('127.0.0.1 localhost\n10.0.0.1 scada\n')
+    } finally {
+      holder.kill('SIGKILL')
+    }
   })
 })
 

@@ -47,10 +47,18 @@ export async function openFiles(ctx: AgentContext, within?: string[]): Promise<O
 
 const stepsOf = (result: unknown): RevertStep[] =>
   Array.isArray(result) ? (result as RevertStep[]) : ((result as { steps?: RevertStep[] }).steps ?? [])
-const openFilesOf = (result: unknown): OpenFile[] | undefined =>
-  typeof result === 'object' && result !== null && Array.isArray((result as { openFiles?: unknown }).openFiles)
-    ? (result as { openFiles: OpenFile[] }).openFiles
-    : undefined
+/** The open files in a daemon's answer: `openFiles` on the result, or on each step of a revert plan. */
+function openFilesOf(result: unknown): OpenFile[] | undefined {
+  if (Array.isArray(result)) {
+    const per = (result as Array<{ openFiles?: OpenFile[] }>).filter((s) => Array.isArray(s.openFiles))
+    if (per.length === 0) return undefined
+    const seen = new Map<string, OpenFile>()
+    for (const f of per.flatMap((s) => s.openFiles ?? [])) seen.set(`${f.pid}:${f.path}:${f.write}`, f)
+    return [...seen.values()]
+  }
+  const files = (result as { openFiles?: unknown } | null)?.openFiles
+  return Array.isArray(files) ? (files as OpenFile[]) : undefined
+}
 
 export async function revert(ctx: AgentContext, body: RevertRequest): Promise<RevertResult> {
   const paths = checkPaths(ctx, body.paths)
