@@ -477,12 +477,47 @@ static int mounted(dev_t dev) {
 }
 
 /* The kernel flags /proc/self/mountinfo (POLLPRI) at every change of the mount table. */
+/* Undoes mountinfo's octal escapes (\040 for a space, ...) in place. */
+static void unescape(char *s) {
+  char *out = s;
+  for (char *p = s; *p; p++) {
+    if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+      *out++ = (char)(((p[1] - '0') << 6) | ((p[2] - '0') << 3) | (p[3] - '0'));
+      p += 3;
+    } else *out++ = *p;
+  }
+  *out = 0;
+}
+
+/*
+ * Our mount's device number, from the mount table: the last FUSE mount on our mount point.
+ * Never stat the mount point from this process: a thread of the daemon blocked on its own mount
+ * becomes unkillable if the daemon dies (the kernel waits for an answer nobody will send).
+ */
+static dev_t find_dev(const char *mountpoint) {
+  FILE *f = fopen("/proc/self/mountinfo", "r");
+  if (f == NULL) return 0;
+  char *line = NULL;
+  size_t cap = 0;
+  dev_t dev = 0;
+  while (getline(&line, &cap, f) > 0) {
+    unsigned maj, min;
+    char point[4096], rest[64];
+    if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, point) != 3) continue;
+    char *sep = strstr(line, " - ");
+    if (sep == NULL || sscanf(sep + 3, "%63s", rest) != 1 || strncmp(rest, "fuse", 4) != 0) continue;
+    unescape(point);
+    if (strcmp(point, mountpoint) == 0) dev = makedev(maj, min);
+  }
+  free(line);
+  fclose(f);
+  return dev;
+}
+
 static void *watcher_thread(void *arg) {
   session_t *s = arg;
-  /* Never on the JS thread: the kernel answers this stat with a request the JS thread serves. */
-  struct stat st;
-  if (stat(s->mountpoint, &st) != 0) return NULL;
-  s->dev = st.st_dev;
+  s->dev = find_dev(s->mountpoint);
+  if (s->dev == 0) return NULL;
   char tmp[4096];
   while (read(s->watcher_fd, tmp, sizeof tmp) > 0) {
   }

@@ -335,3 +335,53 @@ describe('layerdeck mount: the mount ends from outside', () => {
     })
   })
 })
+
+describe('layerdeck mount: clear words', () => {
+  it('cleans up a dead mount of its own storage left by a crashed daemon, and mounts', async () => {
+    await withDirs(async (d) => {
+      const first = await startMount({ base: d.base, storage: d.storage, mountpoint: d.mnt })
+      first.child.kill('SIGKILL')
+      await new Promise((r) => first.child.on('exit', r))
+      await new Promise((r) => setTimeout(r, 1100)) // past the kernel's attribute cache
+      expect((await sh(`stat ${d.mnt}`)).stderr).toMatch(/Transport endpoint is not connected/)
+      const again = await startMount({ base: d.base, storage: d.storage, mountpoint: d.mnt })
+      expect(again.output()).toMatch(/cleaned up a dead mount of this storage at \S+ \(its daemon had died\)/)
+      expect(await shOk(`cat ${d.mnt}/file`)).toBe('base\n')
+      expect(await again.stop()).toBe(0)
+    })
+  })
+
+  it('names a dead mount of another storage and says how to clear it', async () => {
+    await withDirs(async (d) => {
+      mkdirSync(`${d.root}/other`)
+      const other = await startMount({ base: d.base, storage: `${d.root}/other`, mountpoint: d.mnt })
+      other.child.kill('SIGKILL')
+      await new Promise((r) => other.child.on('exit', r))
+      const r = await layerdeck(mountArgs(d.base, d.storage, d.mnt))
+      expect(r.code).not.toBe(0)
+      expect(r.stderr).toBe(`layerdeck: ${d.mnt} holds a dead mount (its daemon is gone): run fusermount -uz ${d.mnt} and mount again\n`)
+    })
+  })
+
+  it('refuses a storage whose upper/ is a symlink, with a one-line reason (never EIO later)', async () => {
+    await withDirs(async (d) => {
+      mkdirSync(`${d.root}/elsewhere`)
+      await shOk(`ln -s ${d.root}/elsewhere ${d.storage}/upper`)
+      const r = await layerdeck(mountArgs(d.base, d.storage, d.mnt))
+      expect(r.code).not.toBe(0)
+      expect(r.stderr).toMatch(/^layerdeck: \S+\/storage\/upper is a symbolic link \(to \S+\/elsewhere\): give the folder that really holds upper\/ and work\/ as --storage\n$/)
+      expect(isMounted(d.mnt)).toBe(false)
+    })
+  })
+
+  it('says in words when a command needs a base nobody knows', async () => {
+    await withDirs(async (d) => {
+      mkdirSync(`${d.storage}/upper`)
+      mkdirSync(`${d.storage}/work`)
+      const r = await sh(`${LAYERDECK_BIN} status --storage ${d.storage}`)
+      expect(r.code).not.toBe(0)
+      expect(r.stderr).toMatch(/^layerdeck: status needs the base \(the read-only factory tree\) of \S+, and nothing tells it: .*give --base DIR\n$/)
+      expect(r.stderr).not.toMatch(/EINVAL/)
+    })
+  })
+})

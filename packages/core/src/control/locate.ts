@@ -162,11 +162,13 @@ export function toOverlayPath(
 /** The base, or a clear error saying how to give it. */
 export function requireBase(target: StorageTarget, command: string): string {
   if (target.base !== undefined) return target.base
-  throw new OverlayError(
-    'EINVAL',
-    command,
-    target.paths.root,
-    'the base of this storage is not known: give --base DIR',
+  // A sentence for a person: the code is there for programs, not in the words.
+  throw Object.assign(
+    new Error(
+      `${command} needs the base (the read-only factory tree) of ${target.paths.root}, and nothing tells it: ` +
+        `no mount serves this storage and it was never mounted here; give --base DIR`,
+    ),
+    { code: 'EINVAL' },
   )
 }
 

@@ -2,7 +2,9 @@
  * Checks before mounting. Each failure is one line that says what is wrong and what to do;
  * nothing is created or changed until every check has passed.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { accessSync, constants, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { errorCode, hasCode } from '../engine/OverlayError.ts'
 import { UPPER_DIR, WORK_DIR } from '../engine/storageFormat.ts'
 import { MountError } from './MountError.ts'
 
@@ -13,9 +15,49 @@ export interface MountPaths {
 }
 
 function realDir(label: string, flag: string, path: string): string {
-  if (!existsSync(path)) throw new MountError(`${label} ${path} does not exist: create it or fix ${flag}`)
-  if (!statSync(path).isDirectory()) throw new MountError(`${label} ${path} is not a directory: ${flag} needs a directory`)
+  let stat
+  try {
+    stat = statSync(path)
+  } catch (err) {
+    if (hasCode(err, 'ENOTCONN')) throw deadMount(path)
+    if (hasCode(err, 'ENOENT', 'ENOTDIR')) throw new MountError(`${label} ${path} does not exist: create it or fix ${flag}`)
+    throw new MountError(`${label} ${path} cannot be read (${errorCode(err) ?? String(err)}): check ${flag}`)
+  }
+  if (!stat.isDirectory()) throw new MountError(`${label} ${path} is not a directory: ${flag} needs a directory`)
   return realpathSync(path)
+}
+
+/**
+ * A dead mount of this very storage (its daemon crashed) is ours to clean: an init system that
+ * restarts the daemon must not need a person. Any other dead mount is left to the admin.
+ */
+function cleanOwnDeadMount(mountpoint: string, storage: string): void {
+  try {
+    statSync(mountpoint)
+    return
+  } catch (err) {
+    if (!hasCode(err, 'ENOTCONN')) return
+  }
+  const absolute = mountpoint.startsWith('/') ? mountpoint : `${process.cwd()}/${mountpoint}`
+  const ours = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => {
+      const [left, right] = line.split(' - ')
+      const [fstype, source] = (right ?? '').split(' ')
+      return (
+        unescapeMountPath(left?.split(' ')[4] ?? '') === absolute &&
+        fstype === 'fuse.layerdeck' &&
+        unescapeMountPath(source ?? '') === `layerdeck:${storage}`
+      )
+    })
+  if (!ours) return
+  execFileSync('umount', ['-l', absolute], { stdio: 'ignore' })
+  process.stderr.write(`layerdeck: cleaned up a dead mount of this storage at ${absolute} (its daemon had died)\n`)
+}
+
+/** A mount whose daemon died: every access fails with ENOTCONN until it is unmounted. */
+function deadMount(path: string): MountError {
+  return new MountError(`${path} holds a dead mount (its daemon is gone): run fusermount -uz ${path} and mount again`)
 }
 
 const inside = (path: string, dir: string): boolean => dir === '/' || path === dir || path.startsWith(`${dir}/`)
@@ -24,6 +66,7 @@ const inside = (path: string, dir: string): boolean => dir === '/' || path === d
 export function checkMountPaths(paths: MountPaths): MountPaths {
   const base = realDir('base', '--base', paths.base)
   const storage = realDir('storage', '--storage', paths.storage)
+  cleanOwnDeadMount(paths.mountpoint, storage)
   const mountpoint = realDir('mount point', 'MOUNTPOINT', paths.mountpoint)
   if (inside(storage, base) || inside(base, storage)) {
     throw new MountError(`storage ${storage} and base ${base} overlap: put the storage on its own directory outside the base`)
@@ -48,8 +91,31 @@ export function checkMountPaths(paths: MountPaths): MountPaths {
   return { base, storage, mountpoint }
 }
 
+/**
+ * upper/ and work/ must be real directories of the storage: nothing below the storage is ever
+ * followed through a symlink (a user who could plant one would reach past the storage).
+ */
+function checkStorageFolders(storage: string): void {
+  for (const name of [UPPER_DIR, WORK_DIR]) {
+    const path = `${storage}/${name}`
+    let stat
+    try {
+      stat = lstatSync(path)
+    } catch {
+      continue // made at mount
+    }
+    if (stat.isSymbolicLink()) {
+      throw new MountError(
+        `${path} is a symbolic link (to ${readlinkSync(path)}): give the folder that really holds upper/ and work/ as --storage`,
+      )
+    }
+    if (!stat.isDirectory()) throw new MountError(`${path} is not a directory: this is not an overlayfs storage`)
+  }
+}
+
 /** A storage is empty, or holds upper/ (and work/): anything else is probably the wrong folder. */
 export function checkStorageLayout(storage: string): void {
+  checkStorageFolders(storage)
   const names = readdirSync(storage)
   const known = new Set([UPPER_DIR, WORK_DIR, 'lost+found'])
   const strangers = names.filter((n) => !known.has(n) && !n.startsWith('.layerdeck'))
