@@ -40,4 +40,21 @@ describe('boot state', () => {
       'state: running\nstorage: tmpfs of 64M (tmpfs), 65000 KiB free\noverlay: / + storage, served by pid 42 at /mnt\n',
     )
   })
+
+  it.each([
+    ['a second state line', `${FALLBACK}state=running\n`, /state is written twice/],
+    ['a line that is no key=value', 'state=fallback\nrunning\n', /line 2 is not one the init script writes/],
+    ['an unknown key', 'state=running\nsecret=1\n', /line 2/],
+  ])('trusts nothing in a file with %s', (_name, text, problem) => {
+    const s = parseBootState(text)
+    expect(s).toMatchObject({ state: 'unknown', reason: 'corrupt-state', daemonPid: null })
+    expect(s.message).toMatch(problem)
+  })
+
+  it('shows a value with control characters escaped, on one line', () => {
+    const text = FALLBACK.replace('storage=/dev/mmcblk0p3', 'storage=/dev/x\x1b[2K\\nstate: running')
+    const shown = describeBootState(parseBootState(text))
+    expect(shown).toContain('storage: /dev/x\\x1b[2K\\\\nstate: running (device)')
+    expect(shown.split('\n')[0]).toBe('state: fallback (storage-corrupt)')
+  })
 })

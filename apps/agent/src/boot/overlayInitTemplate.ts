@@ -9,7 +9,7 @@ export const OVERLAY_INIT_TEMPLATE = `#!/bin/sh
 #   layerdeck.storage=DEVICE  block device (or image file) holding the changes
 #   layerdeck.fs=TYPE         its filesystem (ext4: checked with e2fsck -p first; auto: no check)
 #   layerdeck.tmpfs=SIZE      RAM storage of SIZE (64M): the changes are lost at reboot
-#   layerdeck.wait=SECONDS    how long to wait for the storage device to appear
+#   layerdeck.wait=SECONDS    how long to wait for the storage device to appear (decimal, at most 300)
 #   layerdeck.disable=1       boot the plain read-only system
 # (the last of layerdeck.storage and layerdeck.tmpfs wins). Every failure is said on the console and
 # recorded in /run/layerdeck/state (layerdeck boot-status reads it); then the plain read-only system
@@ -22,21 +22,21 @@ export PATH
 set -f
 RUN=/run/layerdeck
 MIN_FREE_KB=1024
+MAX_WAIT=300
 state=starting reason= message= storage_kind= storage_desc= free_kb= daemon_pid= disabled=0
 if sleep 0.1 2>/dev/null; then tick=0.1 per_second=10; else tick=1 per_second=1; fi
 
-say() { echo "layerdeck: $*" >&2; }
+# printf, never echo: dash's echo expands backslashes, so a value could forge lines.
+say() { printf 'layerdeck: %s\\n' "$*" >&2; }
 is_mounted() { grep -q "^[^ ]* $1 " /proc/mounts 2>/dev/null; }
 alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status"; }
 
 write_state() {
   [ -d "$RUN" ] || return 0
-  {
-    echo "state=$state"; echo "reason=$reason"; echo "message=$message"
-    echo "storage_kind=$storage_kind"; echo "storage=$storage_desc"; echo "storage_free_kb=$free_kb"
-    echo "base=$base"; echo "root=$new_root"; echo "daemon_pid=$daemon_pid"
-    echo "uptime=$(cut -d ' ' -f 1 /proc/uptime 2>/dev/null)"
-  } > "$RUN/state.new" && mv "$RUN/state.new" "$RUN/state"
+  printf '%s\\n' "state=$state" "reason=$reason" "message=$message" "storage_kind=$storage_kind" \\
+    "storage=$storage_desc" "storage_free_kb=$free_kb" "base=$base" "root=$new_root" \\
+    "daemon_pid=$daemon_pid" "uptime=$(cut -d ' ' -f 1 /proc/uptime 2>/dev/null)" \\
+    > "$RUN/state.new" && mv "$RUN/state.new" "$RUN/state"
 }
 
 # fail REASON MESSAGE: says what went wrong and records it; the boot goes on without the overlay.
@@ -55,7 +55,9 @@ mount_api() {
     [ -d /run ] || { say "the base has no /run directory: create an empty /run in the image"; return 1; }
     mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || { say "cannot mount a tmpfs on /run"; return 1; }
   fi
-  mkdir -p "$RUN/tmp" "$RUN/storage" "$RUN/base" || { say "cannot create $RUN"; return 1; }
+  # Only root may reach the storage (its upper/ is where the daemon works): $RUN is 0700.
+  mkdir -p -m 0700 "$RUN" && chmod 0700 "$RUN" && mkdir -p "$RUN/tmp" "$RUN/storage" "$RUN/base" ||
+    { say "cannot create $RUN"; return 1; }
 }
 
 read_cmdline() {
@@ -64,11 +66,25 @@ read_cmdline() {
       layerdeck.storage=*) storage_device=\${arg#*=} tmpfs_size= ;;
       layerdeck.tmpfs=*) tmpfs_size=\${arg#*=} storage_device= ;;
       layerdeck.fs=*) storage_fs=\${arg#*=} ;;
-      layerdeck.wait=*) device_wait=\${arg#*=} ;;
+      layerdeck.wait=*) parse_wait "\${arg#*=}" ;;
       layerdeck.disable | layerdeck.disable=1 | layerdeck.disable=y*) disabled=1 ;;
     esac
   done
-  case $device_wait in '' | *[!0-9]*) device_wait=10 ;; esac
+}
+
+# parse_wait VALUE: decimal seconds only (a leading 0 must not make it octal: 08 is 8), at most
+# MAX_WAIT; anything else keeps the default and says so. Never shell arithmetic on raw input.
+parse_wait() {
+  case $1 in
+    '' | *[!0-9]*) say "layerdeck.wait=$1 is not a number of seconds: waiting \${device_wait}s"; return 0 ;;
+  esac
+  w=$1
+  while [ "\${#w}" -gt 1 ] && [ "\${w#0}" != "$w" ]; do w=\${w#0}; done
+  if [ "\${#w}" -gt 3 ] || [ "$w" -gt "$MAX_WAIT" ]; then
+    say "layerdeck.wait=$1 is more than $MAX_WAIT seconds: waiting \${MAX_WAIT}s"
+    w=$MAX_WAIT
+  fi
+  device_wait=$w
 }
 
 # wait_for SECONDS TEST...: polls TEST until it succeeds; returns 1 when the time is up.
@@ -92,7 +108,7 @@ check_fs() {
     [ "$rc" -eq 0 ] || say "e2fsck repaired the storage $storage_device: $out"
     return 0
   fi
-  fail storage-corrupt "the storage $storage_device is damaged and e2fsck -p cannot repair it (exit $rc: $(echo "$out" | grep -m 1 'e2fsck:' || echo "$out" | grep -m 1 .)); repair it by hand (e2fsck $storage_device) or reformat it (mkfs.$storage_fs $storage_device erases the changes)"
+  fail storage-corrupt "the storage $storage_device is damaged and e2fsck -p cannot repair it (exit $rc: $(printf '%s\\n' "$out" | grep -m 1 'e2fsck:' || printf '%s\\n' "$out" | grep -m 1 .)); repair it by hand (e2fsck $storage_device) or reformat it (mkfs.$storage_fs $storage_device erases the changes)"
 }
 
 mount_device() {
@@ -109,8 +125,11 @@ mount_device() {
 
 mount_tmpfs() {
   storage_kind=tmpfs storage_desc="tmpfs of $tmpfs_size"
-  case $tmpfs_size in *[!0-9kKmMgG]*) fail bad-parameter "layerdeck.tmpfs=$tmpfs_size is not a size: use e.g. layerdeck.tmpfs=64M"; return 1 ;; esac
-  mount -t tmpfs -o "size=$tmpfs_size,mode=0755" layerdeck-storage "$RUN/storage" ||
+  # A size is digits without a leading 0 (tmpfs reads 010 as octal, and 0 as "no limit") and
+  # one optional K, M or G.
+  n=\${tmpfs_size%[kKmMgG]}
+  case $n in '' | 0* | *[!0-9]*) fail bad-parameter "layerdeck.tmpfs=$tmpfs_size is not a size: use e.g. layerdeck.tmpfs=64M"; return 1 ;; esac
+  mount -t tmpfs -o "size=$tmpfs_size,mode=0700" layerdeck-storage "$RUN/storage" ||
     { fail storage-mount-failed "cannot mount a tmpfs of $tmpfs_size for the storage"; return 1; }
   say "the storage is a tmpfs of $tmpfs_size: changes are lost at reboot"
 }
@@ -136,6 +155,9 @@ mount_storage() {
     fail no-storage "no storage configured: boot with layerdeck.storage=DEVICE or layerdeck.tmpfs=SIZE, or regenerate this script with --storage-device or --tmpfs-size"
     return 1
   fi
+  # The storage root (and so /overlay, its view) is root's alone: other users must not reach
+  # upper/ or work/ behind the daemon's back.
+  chmod 0700 "$RUN/storage" || { fail storage-unwritable "cannot make the storage $storage_desc private (chmod 0700)"; return 1; }
   check_usable
 }
 

@@ -11,9 +11,10 @@ import { LAYERDECK_DIR } from './busyboxRootfs.ts'
 
 const WRAPPER = `
 set -e
-R=$1; REPO=$2
+R=$1; REPO=$2; SHARED=$3
 mount -o bind "$R" "$R"
 mount -o remount,bind,ro "$R"
+if [ -n "$SHARED" ]; then mount -o bind "$SHARED" "$R/srv"; fi
 mount -o rbind /dev "$R/dev"
 for d in /usr/lib /usr/lib64 /usr/sbin; do mount -o bind "$d" "$R$d"; done
 mount -o bind "$(readlink -f "$(command -v node)")" "$R/usr/bin/node"
@@ -28,11 +29,15 @@ export interface BootResult {
   ms: number
 }
 
-/** `cmdline` plays the kernel command line (read by the script from LAYERDECK_CMDLINE). */
+/**
+ * `cmdline` plays the kernel command line (read by the script from LAYERDECK_CMDLINE); `shared`,
+ * a host directory, is bound writable at /srv (a device can appear there while init waits).
+ */
 export function bootInNamespace(
   rootfs: string,
   cmdline: string,
   timeoutMs = 30_000,
+  shared = '',
 ): Promise<BootResult> {
   const started = Date.now()
   const args = [
@@ -48,6 +53,7 @@ export function bootInNamespace(
     'sh',
     rootfs,
     REPO_ROOT,
+    shared,
   ]
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LAYERDECK_CMDLINE: cmdline }
   return new Promise((resolve) => {

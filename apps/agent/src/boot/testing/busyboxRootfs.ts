@@ -4,7 +4,7 @@
  * test binds the host's node, libraries and this repository, as a device image would ship them.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const BUSYBOX = '/bin/busybox'
@@ -25,6 +25,7 @@ const DIRS = [
   'home',
   'rom',
   'overlay',
+  'srv',
 ]
 const BIND_PLACES = ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', LAYERDECK_DIR.slice(1)]
 
@@ -36,8 +37,13 @@ const FILES: Record<string, string> = {
   'etc/device.conf': 'mode=factory\n',
 }
 
+export interface RootfsOptions {
+  /** The /bin/sh the init script runs under: busybox ash (default) or Debian's dash. */
+  shell?: 'busybox' | 'dash'
+}
+
 /** Builds the rootfs in `root` (an empty directory); `files` adds or replaces files (mode 0755). */
-export function buildBusyboxRootfs(root: string, files: Record<string, string> = {}): void {
+export function buildBusyboxRootfs(root: string, files: Record<string, string> = {}, options: RootfsOptions = {}): void {
   if (!existsSync(BUSYBOX))
     throw new Error(`${BUSYBOX} is missing: apt-get install -y busybox-static`)
   for (const dir of [...DIRS, ...BIND_PLACES])
@@ -51,6 +57,13 @@ export function buildBusyboxRootfs(root: string, files: Record<string, string> =
     .filter(Boolean)
   for (const applet of applets) {
     if (applet !== 'busybox') symlinkSync('busybox', join(root, 'bin', applet))
+  }
+  if (options.shell === 'dash') {
+    if (!existsSync('/usr/bin/dash')) throw new Error('/usr/bin/dash is missing: apt-get install -y dash')
+    copyFileSync('/usr/bin/dash', join(root, 'bin/dash'))
+    chmodSync(join(root, 'bin/dash'), 0o755)
+    rmSync(join(root, 'bin/sh'))
+    symlinkSync('dash', join(root, 'bin/sh'))
   }
   symlinkSync('usr/lib', join(root, 'lib'))
   symlinkSync('usr/lib64', join(root, 'lib64'))
