@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { displayPath } from '@layerdeck/core'
-import { LAYERDECK_BIN, hashTree, py, pyJson, sh, withOverlay } from '@layerdeck/testkit'
+import { LAYERDECK_BIN, hashTree, py, pyJson, sh, shellQuote, withOverlay } from '@layerdeck/testkit'
 
 const NOBODY = 65534
 const NAMES = [
@@ -73,7 +73,7 @@ print(json.dumps({"ok": True}))
 `
 
 describe('hostile names in text output', () => {
-  it('are escaped in status, watch, diff and usage; --json keeps them', async () => {
+  it('are escaped in status, watch, diff, usage, reset and revert; --json keeps them', async () => {
     await withOverlay(
       'mkdir -m 1777 tmp && echo shared > tmp/shared && chmod 666 tmp/shared && mkdir etc && echo root > etc/shadow',
       async (f) => {
@@ -101,6 +101,10 @@ describe('hostile names in text output', () => {
         expect(diff).toContain(displayPath('/tmp/link\nx'))
         expect(diff).toContain(displayPath('/etc/shadow\n+ /etc/motd'))
         expectClean(await cli(`usage ${S} --top 20`), 'usage')
+        expectClean(await cli(`reset ${S} --dry-run`), 'reset --dry-run')
+        const revert = await cli(`revert ${S} --added --dry-run ${NAMES.map((n) => shellQuote(`/tmp/${n}`)).join(' ')}`)
+        expectClean(revert, 'revert --dry-run')
+        expect(revert.trimEnd().split('\n')).toHaveLength(NAMES.length)
       },
       { reachableByAll: true },
     )

@@ -23,6 +23,7 @@ import {
   type Opened,
   type StorageFlags,
 } from './statusCli.ts'
+import { showPath, showPaths } from './display.ts'
 
 interface ResetFlags extends StorageFlags {
   keep: string[]
@@ -81,7 +82,7 @@ async function runReset(flags: ResetFlags): Promise<void> {
     out(
       flags,
       { recorded: true, keep },
-      `recorded: the storage will be reset at the next 'layerdeck mount'${keep.length > 0 ? ` (keeping ${keep.join(', ')})` : ''}`,
+      `recorded: the storage will be reset at the next 'layerdeck mount'${keep.length > 0 ? ` (keeping ${showPaths(keep)})` : ''}`,
     )
     return
   }
@@ -106,19 +107,19 @@ async function runReset(flags: ResetFlags): Promise<void> {
   out(
     flags,
     { mounted: target.mode, ...result },
-    `reset done${result.kept.length > 0 ? `, kept ${result.kept.join(', ')}` : ''}; undo with 'layerdeck reset --undo' until 'layerdeck reset --purge'`,
+    `reset done${result.kept.length > 0 ? `, kept ${showPaths(result.kept)}` : ''}; undo with 'layerdeck reset --undo' until 'layerdeck reset --purge'`,
   )
 }
 
 function describePreview(r: ResetResult & { openFiles?: OpenFile[] }): string {
   const lines: string[] = []
   if (r.goes !== null) {
-    for (const c of r.goes) lines.push(`  ${c.state.padEnd(10)}${c.path}`)
+    for (const c of r.goes) lines.push(`  ${c.state.padEnd(10)}${showPath(c.path)}`)
     lines.push(`${r.goes.length} change(s) go`)
   }
-  if (r.kept.length > 0) lines.push(`kept: ${r.kept.join(', ')}`)
+  if (r.kept.length > 0) lines.push(`kept: ${showPaths(r.kept)}`)
   if (r.notInStorage.length > 0)
-    lines.push(`unchanged anyway (nothing in storage): ${r.notInStorage.join(', ')}`)
+    lines.push(`unchanged anyway (nothing in storage): ${showPaths(r.notInStorage)}`)
   lines.push(`space that comes back once the undo state is purged: ${formatBytes(r.frees)}`)
   lines.push(...describeOpenFiles(r.openFiles))
   return lines.join('\n')

@@ -22,6 +22,7 @@ import {
   storageOptions,
   type StorageFlags,
 } from './statusCli.ts'
+import { showPath, showPaths } from './display.ts'
 
 interface RevertFlags extends StorageFlags {
   added?: boolean
@@ -67,7 +68,7 @@ async function runRevert(args: string[], flags: RevertFlags): Promise<void> {
     report(
       flags,
       { recorded: true, paths },
-      `recorded: ${paths.join(', ')} will be reverted at the next 'layerdeck mount'`,
+      `recorded: ${showPaths(paths)} will be reverted at the next 'layerdeck mount'`,
     )
     return
   }
@@ -112,7 +113,7 @@ const WORDS: Record<RevertStep['action'], string> = {
 type LiveStep = RevertStep & { openFiles?: OpenFile[] }
 const openFilesOf = (plan: LiveStep[]): OpenFile[] => plan.flatMap((s) => s.openFiles ?? [])
 
-const describe = (s: RevertStep): string => `${s.path}: ${WORDS[s.action]}`
+const describe = (s: RevertStep): string => `${showPath(s.path)}: ${WORDS[s.action]}`
 
 function report(flags: RevertFlags, json: unknown, text: string): void {
   if (flags.json === true) printJson(json)
