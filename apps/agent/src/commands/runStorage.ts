@@ -33,7 +33,7 @@ export async function prepareRunPlaces(plan: RunPlan): Promise<RunPlaces> {
   mkdirSync(root)
   const ownStorage = plan.storage === undefined
   const storage = plan.storage ?? join(dir, 'storage')
-  if (ownStorage) mkdirSync(storage, { mode: 0o755 })
+  if (ownStorage) mkdirSync(storage, { mode: 0o700 })
   const boundBase = needsBind(plan.base) ? join(dir, 'base') : undefined
   const release = async (): Promise<string[]> => {
     const warnings: string[] = []

@@ -11,6 +11,7 @@
  * xattrs travel as PAX `SCHILY.xattr.NAME` records (GNU tar, bsdtar, Go's archive/tar read them);
  * times as PAX `mtime`/`atime` with nanoseconds; owners as numeric uid/gid.
  */
+import { encodeName } from '../engine/byteNames.ts'
 import { OPAQUE_XATTR, REDIRECT_XATTR } from '../engine/storageFormat.ts'
 
 export const MANIFEST_NAME = '.layerdeck-backup.json'
@@ -56,12 +57,12 @@ export type PathCheck = { ok: true; path: string } | { ok: false; reason: string
 export function normalizeArchivePath(name: string): PathCheck {
   if (name.includes('\0')) return { ok: false, reason: 'contains a NUL byte' }
   if (name.startsWith('/')) return { ok: false, reason: 'is an absolute path' }
-  if (Buffer.byteLength(name) > 4095) return { ok: false, reason: 'is longer than 4095 bytes' }
+  if (encodeName(name).length > 4095) return { ok: false, reason: 'is longer than 4095 bytes' }
   const parts: string[] = []
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue
     if (part === '..') return { ok: false, reason: "contains '..'" }
-    if (Buffer.byteLength(part) > 255) return { ok: false, reason: 'has a name longer than 255 bytes' }
+    if (encodeName(part).length > 255) return { ok: false, reason: 'has a name longer than 255 bytes' }
     parts.push(part)
   }
   return { ok: true, path: parts.join('/') }

@@ -17,7 +17,7 @@ import {
   type Manifest,
 } from './archiveFormat.ts'
 import { REDIRECT_XATTR } from '../engine/storageFormat.ts'
-import { redirectProblem } from '../inspect/redirect.ts'
+import { redirectProblem } from '../engine/redirect.ts'
 import { BackupError } from './BackupError.ts'
 import { portableXattrDigest } from './planRestore.ts'
 import { TYPE, type TarHeader } from './tarHeader.ts'

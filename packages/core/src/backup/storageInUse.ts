@@ -12,6 +12,8 @@ import { readFileSync, realpathSync } from 'node:fs'
 import { openControl, request } from '../control/client.ts'
 import { socketPath, type MountInfo } from '../control/protocol.ts'
 import { errorCode } from '../engine/OverlayError.ts'
+import { daemonLockHeldBy } from '../control/daemonLock.ts'
+import { createSys } from '../sys/nativeSys.ts'
 import { storagePaths, type StoragePaths } from '../engine/storageFormat.ts'
 
 export async function storageInUse(storage: string): Promise<string | undefined> {
@@ -41,14 +43,12 @@ export function kernelMount(storage: string, mountinfo = readFileSync('/proc/sel
 }
 
 /**
- * THE DAEMON LOCK CHECK GOES HERE. The lead adds a lock file every daemon holds for its storage
- * (flock(2) on a file in work/layerdeck/, held for the daemon's life): a held lock means a daemon
- * serves the storage even while its socket is not there yet or no longer answers. Until then
- * this says nothing, and the control socket below decides.
+ * The lock every daemon holds for its storage (control/daemonLock.ts): held means a daemon
+ * serves it, even while its socket is not up yet or no longer answers.
  */
 export function daemonLockHeld(paths: StoragePaths): string | undefined {
-  void paths
-  return undefined
+  if (!daemonLockHeldBy(createSys(), paths)) return undefined
+  return `a LayerDeck daemon holds its lock (${paths.staging}/daemon.lock): stop that mount first`
 }
 
 /** The daemon's control socket answers (a stale socket file refuses connections). */

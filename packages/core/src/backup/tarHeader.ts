@@ -3,6 +3,7 @@
  * format needs, and strict on reading: a bad checksum, a non-octal number or an unknown entry
  * type is an error, never a guess.
  */
+import { decodeName, encodeName } from '../engine/byteNames.ts'
 
 export const BLOCK = 512
 
@@ -55,10 +56,12 @@ const LIMITS = { name: 100, linkname: 100, mode: 0o7777777, id: 0o7777777, size:
 export function encodeEntry(header: TarHeader, extra: Array<[string, Buffer]> = []): Buffer {
   const records: Array<[string, Buffer]> = []
   const ascii = (s: string): boolean => /^[\x20-\x7e]*$/.test(s)
-  if (Buffer.byteLength(header.path) > LIMITS.name || !ascii(header.path)) records.push(['path', Buffer.from(header.path)])
-  if (Buffer.byteLength(header.linkpath) > LIMITS.linkname || !ascii(header.linkpath)) {
-    records.push(['linkpath', Buffer.from(header.linkpath)])
-  }
+  // Names are bytes (engine/byteNames.ts): a name that is not UTF-8 goes as its bytes, which
+  // GNU tar reads back byte for byte (it warns about POSIX's hdrcharset=BINARY, so none is set).
+  const path = encodeName(header.path)
+  const linkpath = encodeName(header.linkpath)
+  if (path.length > LIMITS.name || !ascii(header.path)) records.push(['path', path])
+  if (linkpath.length > LIMITS.linkname || !ascii(header.linkpath)) records.push(['linkpath', linkpath])
   if (header.uid > LIMITS.id) records.push(['uid', Buffer.from(String(header.uid))])
   if (header.gid > LIMITS.id) records.push(['gid', Buffer.from(String(header.gid))])
   if (header.size > LIMITS.size) records.push(['size', Buffer.from(String(header.size))])
@@ -156,7 +159,7 @@ export function isZeroBlock(block: Buffer): boolean {
 function readString(block: Buffer, offset: number, length: number): string {
   const field = block.subarray(offset, offset + length)
   const end = field.indexOf(0)
-  return field.subarray(0, end === -1 ? length : end).toString('utf8')
+  return decodeName(field.subarray(0, end === -1 ? length : end))
 }
 
 function readOctal(block: Buffer, offset: number, length: number, field: string): number {
@@ -221,8 +224,12 @@ export function applyPax(header: TarHeader, pax: PaxRecords): TarHeader {
     if (!/^[0-9]{1,16}$/.test(v)) throw new TarFormatError(`corrupt PAX header: ${key} is not a number`)
     return Number(v)
   }
-  out.path = text('path') ?? out.path
-  out.linkpath = text('linkpath') ?? out.linkpath
+  const name = (key: string): string | undefined => {
+    const v = pax.get(key)
+    return v === undefined ? undefined : decodeName(v)
+  }
+  out.path = name('path') ?? out.path
+  out.linkpath = name('linkpath') ?? out.linkpath
   out.size = int('size') ?? out.size
   out.uid = int('uid') ?? out.uid
   out.gid = int('gid') ?? out.gid

@@ -7,6 +7,7 @@ import { baseIno, storageIno } from './attr.ts'
 import { isDir } from './fileMode.ts'
 import { nameOf, parentOf, ROOT } from './mergedPath.ts'
 import { OverlayError } from './OverlayError.ts'
+import { validRedirect } from './redirect.ts'
 import {
   isOpaqueValue,
   isWhiteoutStat,
@@ -158,8 +159,8 @@ export class Layers {
       // Even an opaque directory keeps the inode number of the base directory it covers.
       const redirect = opaque ? undefined : this.sys.getXattr(entry.real, REDIRECT_XATTR)
       const candidate = redirect !== undefined ? this.#redirectTarget(redirect, parent.base) : `${parent.base}/${name}`
-      const stat = this.sys.lstat(candidate)
-      if (stat !== undefined && isDir(stat.mode)) {
+      const stat = candidate === undefined ? undefined : this.sys.lstat(candidate)
+      if (candidate !== undefined && stat !== undefined && isDir(stat.mode)) {
         ino = baseIno(stat.ino)
         if (!opaque) base = candidate
       }
@@ -172,9 +173,13 @@ export class Layers {
     return { upper: entry.real, base, ino }
   }
 
-  /** trusted.overlay.redirect: an absolute path from the base root, or a name in the same parent. */
-  #redirectTarget(value: Buffer, parentBase: string): string {
-    const target = value.toString('utf8').replace(/\0+$/, '')
+  /**
+   * trusted.overlay.redirect: an absolute path from the base root, or a name in the same parent.
+   * One that could leave the base (`/../../tmp`) is not followed: the directory merges nothing.
+   */
+  #redirectTarget(value: Buffer, parentBase: string): string | undefined {
+    const target = validRedirect(value)
+    if (target === undefined) return undefined
     return target.startsWith('/') ? `${this.baseRoot}${target}` : `${parentBase}/${target}`
   }
 

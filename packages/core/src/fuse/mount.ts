@@ -12,6 +12,7 @@ import { storagePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { createSys } from '../sys/nativeSys.ts'
 import { startControlServer, type ControlServer } from '../control/server.ts'
+import { takeDaemonLock } from '../control/daemonLock.ts'
 import { recoverRestores } from '../backup/restoreSwap.ts'
 import { prepareForMount } from '../undo/pending.ts'
 import { IO, loadBinding, type Session } from './binding.ts'
@@ -72,6 +73,11 @@ export async function mountOverlay(options: MountOptions): Promise<MountedOverla
     process.stderr.write(`layerdeck: ${line}\n`)
   }
   prepareStorage(sys, paths.storage, noteFull)
+  // Held for the daemon's life (the descriptor is never closed); [] when a full storage refused it.
+  const lock = bookkeeping(noteFull, 'the daemon lock', () => [takeDaemonLock(sys, storage)])
+  if (lock.length === 1 && lock[0] === undefined) {
+    throw new MountError(`another layerdeck daemon already serves ${paths.storage} (it holds its lock): stop that mount first`)
+  }
   // The kernel has applied the caller's umask to every mode it sends.
   process.umask(0)
   const fileLimit = sys.raiseFileLimit()
@@ -214,10 +220,26 @@ function bookkeeping<T>(noteFull: (what: string) => void, what: string, fn: () =
   }
 }
 
+/**
+ * No other user may reach the storage: whoever can write in it could plant symlinks or hard
+ * links there, read changed secrets, or swap files under the daemon. The folder the admin gave
+ * is made 0700 and root's (upper/ keeps its mode: it is the merged tree's root directory).
+ */
+function tightenStorage(sys: Sys, storage: string): void {
+  const stat = sys.lstat(storage)
+  if (stat === undefined) return
+  if ((stat.mode & 0o077) !== 0) sys.chmod(storage, stat.mode & 0o7700)
+  if (stat.uid === 0) return
+  // Owned by a user, who could chmod it back: say so, the admin made a storage for someone.
+  sys.lchown(storage, 0, stat.gid)
+  process.stderr.write(`layerdeck: the storage ${storage} belonged to uid ${stat.uid}, who could reach past it: it is root's now\n`)
+}
+
 /** Creates upper/ and work/ when missing and checks the filesystem can hold the format. */
 function prepareStorage(sys: Sys, storage: string, noteFull: (what: string) => void): void {
   const p = storagePaths(storage)
-  for (const dir of [p.upper, p.work]) {
+  tightenStorage(sys, storage)
+  for (const dir of [p.upper, p.work, p.staging]) {
     try {
       sys.mkdir(dir, dir === p.upper ? 0o755 : 0o700)
     } catch (err) {

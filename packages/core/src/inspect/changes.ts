@@ -23,7 +23,7 @@ import {
 } from '../engine/storageFormat.ts'
 import type { FileStat, Sys } from '../engine/sys.ts'
 import { metadataChanges, sameContent, sameType, type FieldChange } from './compare.ts'
-import { validRedirect } from './redirect.ts'
+import { validRedirect } from '../engine/redirect.ts'
 
 /**
  * added: exists only in storage; modified: content (or type) differs from the base;

@@ -10,7 +10,7 @@ import { storagePaths } from '../engine/storageFormat.ts'
 import { createNodeSys } from '../sys/nodeSys.ts'
 import { listChanges } from './changes.ts'
 import { diffPath } from './diff.ts'
-import { redirectProblem } from './redirect.ts'
+import { redirectProblem } from '../engine/redirect.ts'
 import { makeTestStorage, type TestStorage } from './testStorage.ts'
 
 const setRedirect = (path: string, value: string): void =>

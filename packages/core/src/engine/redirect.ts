@@ -2,9 +2,10 @@
  * trusted.overlay.redirect values (a directory the kernel renamed with redirect_dir=on): either
  * an absolute path from the layer's root ("/a/b") or one name in the same parent directory.
  * Anything else could point outside the layer (`/../../tmp`) and is refused: by the restore
- * validator (never written), and by status/diff (read as "no redirect"). The engine's own
- * reading side (engine/layers.ts) is checked there.
+ * validator (never written), and when reading, by the engine (layers.ts) and status/diff (read
+ * as "no redirect").
  */
+import { decodeName } from './byteNames.ts'
 
 /** Why a redirect value is not acceptable, or undefined when it is. */
 export function redirectProblem(value: Buffer): string | undefined {
@@ -29,5 +30,7 @@ export function redirectProblem(value: Buffer): string | undefined {
 /** The redirect as a path string when it is acceptable, else undefined. */
 export function validRedirect(value: Buffer | undefined): string | undefined {
   if (value === undefined || redirectProblem(value) !== undefined) return undefined
-  return value.toString('utf8').replace(/\0+$/, '')
+  let end = value.length
+  while (end > 0 && value[end - 1] === 0) end -= 1
+  return decodeName(value.subarray(0, end))
 }
