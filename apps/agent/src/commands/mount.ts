@@ -1,6 +1,6 @@
 /** `layerdeck mount`: serve the overlay in the foreground until SIGINT/SIGTERM. */
 import type { Command } from 'commander'
-import { mountOverlay } from '@layerdeck/core/fuse'
+import { mountOverlay, type MountedOverlay } from '@layerdeck/core/fuse'
 
 interface MountFlags {
   base: string
@@ -25,26 +25,32 @@ export function registerMount(program: Command): void {
 }
 
 async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
-  const mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
-  const { paths } = mounted
-  const stale = mounted.overlay.staleStagesRemoved
-  if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
-  for (const note of mounted.overlay.recovered) process.stderr.write(`layerdeck: ${note}\n`)
-  process.stdout.write(`layerdeck: mounted ${paths.base} + ${paths.storage} at ${paths.mountpoint}\n`)
+  // Signals are ours from the start: one that comes while mounting unmounts right after.
+  let mounted: MountedOverlay | undefined
+  let stopping = false
   const stop = (): void => {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
-    mounted.unmount().catch((err: unknown) => {
+    stopping = true
+    mounted?.unmount().catch((err: unknown) => {
       process.stderr.write(`layerdeck: ${err instanceof Error ? err.message : String(err)}\n`)
       process.exitCode = 1
     })
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  const end = await mounted.ended
-  process.off('SIGINT', stop)
-  process.off('SIGTERM', stop)
-  if (end === 'unmounted') process.stdout.write(`layerdeck: unmounted ${paths.mountpoint}\n`)
-  else if (end === 'external') process.stdout.write(`layerdeck: ${paths.mountpoint} was unmounted from outside; stopping\n`)
-  else process.stdout.write(`layerdeck: ${paths.mountpoint} left the mount table (lazy unmount); its open files were abandoned; stopping\n`)
+  try {
+    mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
+    const { paths } = mounted
+    const stale = mounted.overlay.staleStagesRemoved
+    if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
+    for (const note of mounted.overlay.recovered) process.stderr.write(`layerdeck: ${note}\n`)
+    process.stdout.write(`layerdeck: mounted ${paths.base} + ${paths.storage} at ${paths.mountpoint}\n`)
+    if (stopping) stop()
+    const end = await mounted.ended
+    if (end === 'unmounted') process.stdout.write(`layerdeck: unmounted ${paths.mountpoint}\n`)
+    else if (end === 'external') process.stdout.write(`layerdeck: ${paths.mountpoint} was unmounted from outside; stopping\n`)
+    else process.stdout.write(`layerdeck: ${paths.mountpoint} left the mount table (lazy unmount); its open files were abandoned; stopping\n`)
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { closeSync, constants, openSync, readdirSync, readSync, statSync, statfsSync } from 'node:fs'
 import { Staging, removeTree } from '../engine/staging.ts'
-import { storagePaths, UPPER_DIR, WORK_DIR, type StoragePaths } from '../engine/storageFormat.ts'
+import { foreignNames, storagePaths, UPPER_DIR, type StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { createNodeSys } from '../sys/nodeSys.ts'
 import type { Manifest } from './archiveFormat.ts'
@@ -186,8 +186,7 @@ function checkStorage(storage: string): StoragePaths {
   } catch {
     throw new BackupError('not-found', `storage ${storage} does not exist or is not a directory`)
   }
-  const known = new Set([UPPER_DIR, WORK_DIR, 'lost+found'])
-  const strangers = names.filter((n) => !known.has(n) && !n.startsWith('.layerdeck'))
+  const strangers = foreignNames(names)
   if (strangers.length > 0 && !names.includes(UPPER_DIR)) {
     throw new BackupError(
       'invalid-input',

@@ -60,3 +60,12 @@ export function storagePaths(storage: string): StoragePaths {
     whiteout: `${staging}/${WHITEOUT_NAME}`,
   }
 }
+
+/**
+ * Names in a storage folder that belong to no storage: a folder holding any of them and no
+ * upper/ is probably not a storage (a wrong --storage). layerdeck/ is the agent's own data.
+ */
+export function foreignNames(names: string[]): string[] {
+  const known = new Set([UPPER_DIR, WORK_DIR, 'lost+found', 'layerdeck'])
+  return names.filter((n) => !known.has(n) && !n.startsWith('.layerdeck'))
+}

@@ -5,7 +5,7 @@
 import { accessSync, constants, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { errorCode, hasCode } from '../engine/OverlayError.ts'
-import { UPPER_DIR, WORK_DIR } from '../engine/storageFormat.ts'
+import { foreignNames, UPPER_DIR, WORK_DIR } from '../engine/storageFormat.ts'
 import { MountError } from './MountError.ts'
 
 export interface MountPaths {
@@ -117,8 +117,7 @@ function checkStorageFolders(storage: string): void {
 export function checkStorageLayout(storage: string): void {
   checkStorageFolders(storage)
   const names = readdirSync(storage)
-  const known = new Set([UPPER_DIR, WORK_DIR, 'lost+found'])
-  const strangers = names.filter((n) => !known.has(n) && !n.startsWith('.layerdeck'))
+  const strangers = foreignNames(names)
   if (strangers.length > 0 && !names.includes(UPPER_DIR)) {
     throw new MountError(
       `storage ${storage} is not empty and has no upper/ folder (found ${strangers.slice(0, 3).join(', ')}): give an empty directory or an overlayfs storage`,
