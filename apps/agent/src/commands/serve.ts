@@ -1,5 +1,6 @@
 /** `layerdeck serve`: the HTTP agent (API + dashboard) for one storage, in the foreground. */
 import { readFileSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import type { Command } from 'commander'
 import { VERSION } from '../version.ts'
 
@@ -14,6 +15,7 @@ interface ServeFlags {
   tlsKey?: string
   sessionIdle: string
   maxUpload: string
+  nice: string
 }
 
 export function registerServe(program: Command): void {
@@ -30,6 +32,7 @@ export function registerServe(program: Command): void {
     .option('--tls-key <file>', 'and this private key (PEM)')
     .option('--session-idle <minutes>', 'sign a browser out after this long without a request', '30')
     .option('--max-upload <size>', 'largest backup a restore accepts (e.g. 512M, 2G)', '1G')
+    .option('--nice <n>', 'scheduling priority of the agent (0-19): it yields the CPU to the mount daemon and the device', '10')
     .addHelpText(
       'after',
       '\nThe agent is its own process: it never serves FUSE. It reads base and storage directly and sends\n' +
@@ -70,7 +73,11 @@ async function runServe(flags: ServeFlags): Promise<void> {
   // Signal handlers first: a SIGTERM that comes as soon as the "serving" line is read must stop the agent cleanly.
   let started: Promise<unknown> = Promise.resolve()
   const stopped = onStopSignal(() => started.catch(() => undefined).then(() => agent.stop()))
-  const listening = agent.start().then(() => agent.listen(port, flags.host, tls))
+  // After start: a mount daemon the agent starts keeps the normal priority.
+  const listening = agent.start().then(() => {
+    lowerPriority(flags.nice)
+    return agent.listen(port, flags.host, tls)
+  })
   started = listening
   const server = await listening
   const address = server.address()
@@ -95,6 +102,12 @@ function onStopSignal(stop: () => Promise<void>): Promise<void> {
     process.on('SIGINT', handler)
     process.on('SIGTERM', handler)
   })
+}
+
+function lowerPriority(text: string): void {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`--nice must be a whole number from 0 to 19, not ${text}`)
+  setPriority(n)
 }
 
 function minutes(text: string): number {

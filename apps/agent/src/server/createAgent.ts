@@ -46,38 +46,8 @@ export interface Agent {
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 export function createAgent(config: AgentConfig): Agent {
-  const storage = realpathSync(config.storage)
-  const files = ensureDataDir(config.data, storage)
-  const secret = loadSecret(files)
-  const log = config.log ?? quiet
-  const events = new EventHub()
-  const ctx: AgentContext = {
-    config: { ...config, storage },
-    files,
-    sys: createNodeSys(),
-    paths: storagePaths(storage),
-    accounts: new Accounts(files, secret),
-    sessions: new Sessions({ file: files.sessions, secret, idleMs: config.sessionIdleMs ?? 30 * 60_000, maxMs: config.sessionMaxMs ?? 12 * 3600_000 }),
-    setup: new SetupToken(files.setupToken),
-    limiter: new FailureLimiter(config.loginFailures ?? {}),
-    audit: new AuditLog(files.audit),
-    events,
-    link: undefined as unknown as DaemonLink,
-    tree: new TreeLister(),
-    log,
-    startedAt: Date.now(),
-  }
-  ctx.link = new DaemonLink({
-    paths: ctx.paths,
-    base: config.base,
-    mount: config.mount,
-    command: config.layerdeckCommand ?? ownCommand(),
-    logFile: files.mountLog,
-    pollMs: config.pollMs ?? 1000,
-    log,
-    onEvent: (e) => relay(ctx, e),
-    onState: (s) => mountChanged(ctx, s),
-  })
+  const ctx = buildContext(config)
+  const { events } = ctx
   setResponseChecks(config.checkResponses ?? true)
   const app = buildApp(ctx)
   const servers: Server[] = []
@@ -107,6 +77,42 @@ export function createAgent(config: AgentConfig): Agent {
       await ctx.link.stop()
     },
   }
+}
+
+/** Every module of the agent, from one config (the daemon link last: it reports to the others). */
+function buildContext(config: AgentConfig): AgentContext {
+  const storage = realpathSync(config.storage)
+  const files = ensureDataDir(config.data, storage)
+  const secret = loadSecret(files)
+  const log = config.log ?? quiet
+  const ctx: AgentContext = {
+    config: { ...config, storage },
+    files,
+    sys: createNodeSys(),
+    paths: storagePaths(storage),
+    accounts: new Accounts(files, secret),
+    sessions: new Sessions({ file: files.sessions, secret, idleMs: config.sessionIdleMs ?? 30 * 60_000, maxMs: config.sessionMaxMs ?? 12 * 3600_000 }),
+    setup: new SetupToken(files.setupToken),
+    limiter: new FailureLimiter(config.loginFailures ?? {}),
+    audit: new AuditLog(files.audit),
+    events: new EventHub(),
+    link: undefined as unknown as DaemonLink,
+    tree: new TreeLister(),
+    log,
+    startedAt: Date.now(),
+  }
+  ctx.link = new DaemonLink({
+    paths: ctx.paths,
+    base: config.base,
+    mount: config.mount,
+    command: config.layerdeckCommand ?? ownCommand(),
+    logFile: files.mountLog,
+    pollMs: config.pollMs ?? 1000,
+    log,
+    onEvent: (e) => relay(ctx, e),
+    onState: (s) => mountChanged(ctx, s),
+  })
+  return ctx
 }
 
 function buildApp(ctx: AgentContext): Express {

@@ -11,8 +11,16 @@ import sirv from 'sirv'
 
 const RECHECK_MS = 5000
 
-export const defaultDashboardDir = (): string =>
-  process.env.LAYERDECK_DASHBOARD_DIR ?? fileURLToPath(new URL('../../../../dashboard/dist', import.meta.url))
+/**
+ * LAYERDECK_DASHBOARD_DIR, else `dashboard/` beside the device bundle (layerdeck.mjs), else the
+ * checkout's apps/dashboard/dist.
+ */
+export function defaultDashboardDir(): string {
+  if (process.env.LAYERDECK_DASHBOARD_DIR !== undefined) return process.env.LAYERDECK_DASHBOARD_DIR
+  const besideBundle = fileURLToPath(new URL('./dashboard', import.meta.url))
+  if (import.meta.url.endsWith('.mjs') && existsSync(`${besideBundle}/index.html`)) return besideBundle
+  return fileURLToPath(new URL('../../../../dashboard/dist', import.meta.url))
+}
 
 const PLACEHOLDER = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
