@@ -13,10 +13,14 @@ interface Screen {
   name: string
   path: string
   signedIn: boolean
+  /** Signed in as the viewer (LAYERDECK_VIEWER / LAYERDECK_VIEWER_PASSWORD) instead of the admin. */
+  viewer?: boolean
   /** Wait for this before the picture (the screen is usable). */
   ready: string
   act?: (page: Page) => Promise<void>
 }
+
+const DIFF = process.env['LAYERDECK_DIFF'] ?? '/etc/hosts'
 
 const SCREENS: Screen[] = [
   { name: 'signin', path: '/signin', signedIn: false, ready: 'form button[type=submit]' },
@@ -30,13 +34,13 @@ const SCREENS: Screen[] = [
   { name: 'changes', path: '/files?dir=/&view=changes', signedIn: true, ready: '[role=treeitem]' },
   {
     name: 'diff',
-    path: `/files?dir=/etc&file=${process.env['LAYERDECK_DIFF'] ?? '/etc/hosts'}`,
+    path: `/files?dir=/etc&file=${DIFF}`,
     signedIn: true,
     ready: 'table[aria-label^="Changes against"]',
   },
   {
     name: 'revert',
-    path: `/files?dir=/etc&file=${process.env['LAYERDECK_DIFF'] ?? '/etc/hosts'}`,
+    path: `/files?dir=/etc&file=${DIFF}`,
     signedIn: true,
     ready: 'table[aria-label^="Changes against"]',
     act: async (page) => {
@@ -44,6 +48,19 @@ const SCREENS: Screen[] = [
       await page
         .getByRole('dialog')
         .getByText(/entr(y|ies) change/)
+        .waitFor()
+    },
+  },
+  {
+    name: 'folder',
+    path: '/files?dir=/&view=changes&file=/etc',
+    signedIn: true,
+    ready: 'section[aria-label="Changes in this folder"]',
+    act: async (page) => {
+      await page.getByRole('button', { name: /^Revert folder/ }).click()
+      await page
+        .getByRole('dialog')
+        .getByText(/entry by entry|entr(y|ies) change/)
         .waitFor()
     },
   },
@@ -59,6 +76,13 @@ const SCREENS: Screen[] = [
   },
   { name: 'backup', path: '/backup', signedIn: true, ready: 'input[type=file]' },
   { name: 'audit', path: '/audit', signedIn: true, ready: 'table, main p' },
+  {
+    name: 'viewer-diff',
+    path: `/files?dir=/etc&file=${DIFF}`,
+    signedIn: true,
+    viewer: true,
+    ready: 'table[aria-label^="Changes against"]',
+  },
 ]
 
 const VIEWPORTS = [
@@ -85,8 +109,15 @@ async function main(): Promise<void> {
       })
       for (const screen of SCREENS) {
         if (only.size && !only.has(screen.name)) continue
-        if (screen.signedIn) await signIn(context, base, user, password)
-        else await context.clearCookies()
+        await context.clearCookies()
+        if (screen.viewer)
+          await signIn(
+            context,
+            base,
+            process.env['LAYERDECK_VIEWER'] ?? 'viewer',
+            process.env['LAYERDECK_VIEWER_PASSWORD'] ?? '',
+          )
+        else if (screen.signedIn) await signIn(context, base, user, password)
         const page = await context.newPage()
         const file = join(out, `${screen.name}-${vp.label}-${scheme}.png`)
         try {

@@ -24,7 +24,7 @@ const NAV: NavItem[] = [
   { href: '/files', label: 'Files', admin: false },
   { href: '/reset', label: 'Reset', admin: true },
   { href: '/backup', label: 'Backup', admin: true },
-  { href: '/audit', label: 'Audit log', admin: true },
+  { href: '/audit', label: 'Audit', admin: true },
 ]
 
 /** The frame of every signed-in page: device, persistence, navigation, the live stream. */

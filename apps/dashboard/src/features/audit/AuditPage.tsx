@@ -61,32 +61,42 @@ function Row({ entry: e }: { entry: AuditEntry }) {
   return (
     <tr data-result={e.result}>
       <td data-label="When">
-        <time dateTime={e.time}>{formatTime(Date.parse(e.time))}</time>
+        <span>
+          <time dateTime={e.time}>{formatTime(Date.parse(e.time))}</time>
+        </span>
       </td>
       <td data-label="Who">
-        {e.user ?? '(nobody)'}
-        {e.role ? (
-          <small>
-            {' '}
-            ({e.role}
-            {e.via === 'token' ? ', token' : ''})
-          </small>
-        ) : null}
+        <span>
+          {e.user ?? '(nobody)'}
+          {e.role ? (
+            <small>
+              {' '}
+              ({e.role}
+              {e.via === 'token' ? ', token' : ''})
+            </small>
+          ) : null}
+        </span>
       </td>
-      <td data-label="From">{e.address}</td>
+      <td data-label="From">
+        <span>{e.address}</span>
+      </td>
       <td data-label="What">
-        <strong>{e.action}</strong>
-        {e.dryRun ? ' (dry run)' : ''} {paths ? <code className={s.paths}>{paths}</code> : null}
+        <span>
+          <strong>{e.action}</strong>
+          {e.dryRun ? ' (dry run)' : ''} {paths ? <code className={s.paths}>{paths}</code> : null}
+        </span>
       </td>
       <td data-label="Result">
-        <span className={s.result}>{e.result}</span>
-        {e.result !== 'ok' ? (
-          <span className={s.message}>
-            {' '}
-            {e.status} {e.problem ?? ''}
-            {e.message ? `: ${e.message}` : ''}
-          </span>
-        ) : null}
+        <span>
+          <span className={s.result}>{e.result}</span>
+          {e.result !== 'ok' ? (
+            <span className={s.message}>
+              {' '}
+              {e.status} {e.problem ?? ''}
+              {e.message ? `: ${e.message}` : ''}
+            </span>
+          ) : null}
+        </span>
       </td>
     </tr>
   )

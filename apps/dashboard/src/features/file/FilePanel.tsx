@@ -15,6 +15,7 @@ import { StateBadge } from '../../shared/ui/StateBadge.tsx'
 import { DiffView } from './DiffView.tsx'
 import { lineCounts } from './diffModel.ts'
 import { Content } from './Content.tsx'
+import { Pending } from './Pending.tsx'
 import { BinaryFacts, FieldChanges, FolderChanges } from './Facts.tsx'
 import s from './file.module.css'
 
@@ -33,7 +34,8 @@ export function FilePanel({ path, backHref }: FilePanelProps) {
   const { admin, mode, atNextBoot } = useAbilities()
   const [confirm, setConfirm] = useState(false)
   const d = diff.data
-  const canRevert = admin && mode !== 'unavailable' && d !== undefined && d.state !== 'unchanged'
+  const changed = d !== undefined && (d.state !== 'unchanged' || d.changes.length > 0)
+  const canRevert = admin && mode !== 'unavailable' && changed
   const verb =
     d?.state === 'deleted' ? 'Restore' : d?.type === 'dir' ? 'Revert folder' : 'Revert to factory'
   return (
@@ -45,7 +47,7 @@ export function FilePanel({ path, backHref }: FilePanelProps) {
         <h2 id="file-title" className={s.title}>
           {displayName(path)}
         </h2>
-        {d ? <StateBadge state={d.state} /> : null}
+        {d && (d.state !== 'unchanged' || !changed) ? <StateBadge state={d.state} /> : null}
         {canRevert ? (
           <Button variant="danger" onClick={() => setConfirm(true)}>
             {actionLabel(verb, atNextBoot)}
@@ -81,6 +83,7 @@ function DiffBody({ diff }: { diff: Diff }) {
   const c = diff.content
   return (
     <div className={s.body}>
+      <Pending path={diff.path} />
       {diff.state === 'deleted' ? (
         <Notice kind="warn" title="Deleted on this device">
           The factory version is hidden; restoring brings it back as below.
@@ -121,7 +124,12 @@ function DiffBody({ diff }: { diff: Diff }) {
 function Lost({ diff }: { diff: Diff }) {
   const c = diff.content
   if (diff.type === 'dir')
-    return <p>Every change under {displayName(diff.path)} goes back to the factory image:</p>
+    return (
+      <>
+        <p>Every change under {displayName(diff.path)} goes back to the factory image:</p>
+        <FolderChanges changes={diff.changes} />
+      </>
+    )
   if (diff.state === 'deleted')
     return <p>The factory version of {displayName(diff.path)} comes back.</p>
   if (diff.state === 'added')

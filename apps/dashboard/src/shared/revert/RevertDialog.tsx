@@ -71,7 +71,8 @@ export function RevertDialog({
   const openFiles = busy.length > 0 ? busy : (plan.data?.openFiles ?? [])
   const needsForce = openFiles.length > 0 && !force
   const label = actionLabel(verb, atNextBoot)
-  const title = `${label} ${paths.length === 1 ? displayName(paths[0] ?? '') : `${paths.length} paths`}`
+  const target = paths.length === 1 ? displayName(paths[0] ?? '') : `${paths.length} paths`
+  const title = `${verb} ${target}${atNextBoot ? ' at next boot' : ''}`
   return (
     <Dialog
       open={open}
@@ -104,7 +105,7 @@ export function RevertDialog({
         </label>
       ) : null}
       <ActionStatus state={plan} pending="Working out what changes…" />
-      {plan.data ? <Plan result={plan.data} /> : null}
+      {plan.data ? <Plan result={plan.data} whole={folder ? paths[0] : undefined} /> : null}
       <OpenFiles files={openFiles} force={force} onForce={setForce} />
       {atNextBoot ? (
         <p>
@@ -127,8 +128,11 @@ export function RevertDialog({
   )
 }
 
-function Plan({ result }: { result: RevertResult }) {
+/** The agent's plan; a folder planned as one step is described by the list of its changes above. */
+function Plan({ result, whole }: { result: RevertResult; whole: string | undefined }) {
   const steps = result.steps.filter((step) => step.action !== 'tree')
+  if (whole !== undefined && steps.length === 1 && steps[0]?.path === whole)
+    return <p>The folder goes back to the factory image, entry by entry.</p>
   if (steps.length === 0) return <p>Nothing to do: already as in the factory image.</p>
   return (
     <>

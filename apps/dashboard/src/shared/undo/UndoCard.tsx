@@ -42,7 +42,7 @@ export function UndoCard({ force: initialForce = false }: { force?: boolean }) {
           }
           onClick={() => undo.mutate()}
         >
-          {undo.isPending ? 'Undoing…' : 'Undo reset'}
+          {undo.isPending ? 'Undoing…' : undo.data?.undoable ? 'Redo the reset' : 'Undo reset'}
         </Button>
         <Button
           disabled={undo.isPending || purge.isPending || held <= 0}
