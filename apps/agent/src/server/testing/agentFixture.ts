@@ -50,6 +50,10 @@ export interface FixtureOptions {
   baseScript: string
   /** Start no mount (the test mounts something else, e.g. with the kernel). */
   noMount?: boolean
+  /** Runs before the mount starts (e.g. to put a small tmpfs on the storage folder). */
+  beforeMount?: (dirs: { root: string; storage: string }) => Promise<void>
+  /** Runs at the end, before the temp folder goes (even when the test failed). */
+  cleanup?: (dirs: { root: string; storage: string }) => Promise<void>
   config?: Partial<AgentConfig>
 }
 
@@ -66,6 +70,7 @@ export async function startAgentFixture(o: FixtureOptions): Promise<AgentFixture
   let mount: MountProcess | undefined
   let agent: Agent | undefined
   try {
+    await o.beforeMount?.({ root, storage })
     if (o.noMount !== true) mount = await startMount({ base, storage, mountpoint: mnt })
     agent = createAgent({ storage, data, version: 'test', tls: false, pollMs: 200, base, onSetupToken: () => undefined, ...o.config })
     await agent.start()
@@ -86,6 +91,7 @@ export async function startAgentFixture(o: FixtureOptions): Promise<AgentFixture
           await mount?.stop()
           if ((await hashTree(base)) !== baseHash) throw new Error(`the base ${base} was written during the test`)
         } finally {
+          await o.cleanup?.({ root, storage })
           tmp.cleanup()
         }
       },
@@ -94,6 +100,7 @@ export async function startAgentFixture(o: FixtureOptions): Promise<AgentFixture
   } catch (err) {
     await agent?.stop()
     await mount?.stop()
+    await o.cleanup?.({ root, storage })
     tmp.cleanup()
     throw err
   }
