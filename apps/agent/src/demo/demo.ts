@@ -24,6 +24,8 @@ export interface DemoOptions {
   storage?: string
   port?: number
   host?: string
+  /** layerdeck: `serve --base --mount` starts the FUSE daemon; kernel: the kernel's overlayfs mounts it (OpenWrt-style, read-only for the agent). */
+  mount?: 'layerdeck' | 'kernel'
   /** Apply the technician's changes (default true). */
   changes?: boolean
   username?: string
@@ -65,7 +67,10 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   const password = o.password ?? randomBytes(12).toString('base64url')
   run(bin, ['user', 'add', username, '--storage', storage, '--role', 'admin'], `${password}\n`)
   const port = o.port ?? 8080
-  const serveArgs = ['serve', '--storage', storage, '--base', base, '--mount', device, '--port', String(port), ...(o.host === undefined ? [] : ['--host', o.host])]
+  const kernel = o.mount === 'kernel'
+  if (kernel) kernelMount(base, storage, device)
+  const mountArgs = kernel ? [] : ['--base', base, '--mount', device]
+  const serveArgs = ['serve', '--storage', storage, ...mountArgs, '--port', String(port), ...(o.host === undefined ? [] : ['--host', o.host])]
   let agent: ChildProcess | undefined
   const startAgent = async (): Promise<void> => {
     agent = await spawnAgent(bin, serveArgs, log)
@@ -144,6 +149,13 @@ function stopDaemon(storage: string): void {
   } catch {
     // gone already
   }
+}
+
+/** The storage mounted by the kernel's overlayfs, as OpenWrt mounts /overlay. */
+function kernelMount(base: string, storage: string, device: string): void {
+  mkdirSync(`${storage}/upper`, { recursive: true })
+  mkdirSync(`${storage}/work`, { recursive: true })
+  run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${base},upperdir=${storage}/upper,workdir=${storage}/work`, device])
 }
 
 /** What a technician does on a visit: edits the network config, adds a file, deletes one, tightens a mode. */
