@@ -1,6 +1,6 @@
 import { Link } from 'wouter'
 import type { Change, FieldChange } from '@layerdeck/api'
-import { formatBytes, formatField } from '../../shared/format.ts'
+import { formatBytes, formatCount, formatField } from '../../shared/format.ts'
 import { filesHref } from '../../shared/location.ts'
 import { displayName, parentOf } from '../../shared/paths.ts'
 import { StateBadge } from '../../shared/ui/StateBadge.tsx'
@@ -75,7 +75,7 @@ export function BinaryFacts({
     side === undefined ? null : (
       <tr>
         <th scope="row">{label}</th>
-        <td>{side ? formatBytes(side.size) : '(none)'}</td>
+        <td>{side ? `${formatBytes(side.size)} (${formatCount(side.size)} bytes)` : '(none)'}</td>
         <td>
           <code className={s.hash}>{side ? side.sha256 : ''}</code>
         </td>
