@@ -1,7 +1,20 @@
 /** `layerdeck restore FILE`: shows what a backup would change in the storage, asks, applies. */
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
-import { BackupError, DEFAULT_RESTORE_LIMITS, restoreBackup, type RestorePlan, type RestoreResult } from '@layerdeck/core'
+import { realpathSync } from 'node:fs'
+import {
+  BackupError,
+  call,
+  DEFAULT_RESTORE_LIMITS,
+  locateStorage,
+  restoreBackup,
+  type OpenFile,
+  type RestoreLimits,
+  type RestorePlan,
+  type RestoreResult,
+  type StoragePaths,
+} from '@layerdeck/core'
+import { describeOpenFiles } from './statusCli.ts'
 import { fail, progressLine, type OutputFlags } from './backupOutput.ts'
 import { showPath } from './display.ts'
 
@@ -10,6 +23,7 @@ interface RestoreFlags extends OutputFlags {
   replace?: boolean
   dryRun?: boolean
   yes?: boolean
+  force?: boolean
   maxEntries: string
   maxBytes: string
   maxXattrBytes: string
@@ -21,10 +35,11 @@ export function registerRestore(program: Command): void {
     .command('restore')
     .description('restore a backup into STORAGE: shows what changes, asks, then applies it in one swap')
     .argument('<file>', 'a backup written by `layerdeck backup`')
-    .requiredOption('--storage <dir>', 'the storage directory (must not be mounted)')
+    .requiredOption('--storage <dir>', 'the storage directory (live through its daemon when mounted by layerdeck)')
     .option('--replace', 'also remove storage changes the backup does not have (the storage becomes the backup)')
     .option('--dry-run', 'check the archive and show the plan; change nothing')
     .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
+    .option('--force', 'while mounted: go ahead although processes hold files it replaces open for writing (their later writes fail with EIO)')
     .option('--max-entries <n>', 'refuse archives with more entries', String(DEFAULT_RESTORE_LIMITS.maxEntries))
     .option('--max-bytes <size>', 'refuse archives with more file data (e.g. 512M, 8G)', sizeText(DEFAULT_RESTORE_LIMITS.maxBytes))
     .option('--max-xattr-bytes <size>', 'refuse archives with more extended attribute data (names and values)', sizeText(DEFAULT_RESTORE_LIMITS.maxXattrBytes))
@@ -34,6 +49,9 @@ export function registerRestore(program: Command): void {
       'after',
       '\nThe whole archive is checked before anything changes: paths outside the storage, entries\n' +
         'through symlinks, device nodes, corrupt gzip and archives over the limits are refused.\n' +
+        'On a storage a layerdeck mount serves, the restore is live (no unmount) and undoable:\n' +
+        "the state before it is kept until 'layerdeck reset --purge'; 'layerdeck reset --undo' brings it back.\n" +
+        'A storage the kernel has mounted is refused (unmount it first).\n' +
         'Example: layerdeck restore /tmp/overlay-backup.tar.gz --storage /overlay --dry-run',
     )
     .action(async (file: string, flags: RestoreFlags) => {
@@ -52,6 +70,8 @@ async function runRestore(file: string, flags: RestoreFlags): Promise<void> {
   if (flags.dryRun !== true && flags.yes !== true && !interactive) {
     throw new BackupError('invalid-input', 'restore changes the storage: pass --yes to confirm (stdin is not a terminal), or --dry-run to only look')
   }
+  const target = await locateStorage(flags.storage)
+  if (target.mode === 'daemon') return runLiveRestore(file, flags, target.paths, limits)
   const progress = progressLine('restore')
   const result = await restoreBackup({
     storage: flags.storage,
@@ -65,6 +85,33 @@ async function runRestore(file: string, flags: RestoreFlags): Promise<void> {
   progress.done()
   report(result, flags)
 }
+
+/**
+ * The storage is mounted: the daemon serving it checks, stages and swaps the backup in live;
+ * open files the restore would strand refuse it unless --force; `reset --undo` undoes it.
+ */
+async function runLiveRestore(file: string, flags: RestoreFlags, paths: StoragePaths, limits: Partial<RestoreLimits>): Promise<void> {
+  const archive = realpathSync(file)
+  const body = { op: 'restore' as const, archive, replace: flags.replace === true, limits }
+  const preview = (await call(paths, { ...body, dryRun: true })) as RestoreResult & { openFiles?: OpenFile[] }
+  if (flags.dryRun === true || isEmpty(preview.plan)) {
+    report(preview, { ...flags, yes: true, dryRun: flags.dryRun === true || isEmpty(preview.plan) })
+    return
+  }
+  const stranded = describeOpenFiles(preview.openFiles)
+  if (flags.yes !== true) {
+    if (stranded.length > 0) process.stdout.write(`${stranded.join('\n')}\n`)
+    if (!(await ask(preview.plan, flags))) {
+      process.stdout.write('layerdeck: cancelled; nothing was changed\n')
+      return
+    }
+  }
+  const result = (await call(paths, { ...body, ...(flags.force === true ? { force: true } : {}) })) as RestoreResult
+  report(result, flags)
+  if (result.applied && flags.json !== true) process.stdout.write("layerdeck: the state before the restore is kept: 'layerdeck reset --undo' brings it back\n")
+}
+
+const isEmpty = (plan: RestorePlan): boolean => plan.added.length + plan.replaced.length + plan.removedEntries === 0
 
 async function ask(plan: RestorePlan, flags: RestoreFlags): Promise<boolean> {
   process.stdout.write(formatPlan(plan))

@@ -1,6 +1,10 @@
 /**
  * `backup`: streams STORAGE/upper into a gzip-compressed PAX tar (format: ./archiveFormat.ts).
- * The storage is only read. A live storage gives a fuzzy snapshot: each entry as it was when read.
+ * The storage is only read. A storage a layerdeck daemon serves is backed up from a point-in-time
+ * snapshot the daemon takes (engine/snapshots.ts): the archive is the storage at one instant,
+ * however busy the device. Each file's header and data come from one descriptor; a file that
+ * changes while it is read (possible only on a storage the kernel has mounted) fails the backup
+ * with a message: never a torn file, never exit 0 on a half archive.
  */
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
@@ -25,6 +29,8 @@ import {
 import { BackupError } from './BackupError.ts'
 import { END_OF_ARCHIVE, encodeEntry, formatSeconds, padding, TYPE, type TarHeader } from './tarHeader.ts'
 import { walkStorage, type StorageEntry } from './walkStorage.ts'
+import { withSnapshot } from './snapshot.ts'
+import { errorCode } from '../engine/OverlayError.ts'
 
 export interface BackupProgress {
   entries: number
@@ -56,6 +62,11 @@ const CHUNK = 1 << 20
 /** Writes a backup of `options.storage` to `out` (ended when done). */
 export async function createBackup(out: Writable, options: BackupOptions): Promise<BackupResult> {
   const sys = options.sys ?? createNodeSys()
+  requireUpper(sys, options.storage)
+  return withSnapshot(options.storage, (storage) => writeBackup(out, { ...options, storage }, sys))
+}
+
+async function writeBackup(out: Writable, options: BackupOptions, sys: Sys): Promise<BackupResult> {
   const upper = requireUpper(sys, options.storage)
   const skipped: BackupResult['skipped'] = []
   const { entries, links } = collect(sys, upper, skipped)
@@ -76,7 +87,7 @@ export async function createBackup(out: Writable, options: BackupOptions): Promi
     await writer.manifest(manifest)
     const progress: BackupProgress = { entries: 0, bytes: 0, totalEntries: entries.length, totalBytes }
     for (const entry of entries) {
-      const written = await writer.entry(entry, skipped)
+      const written = await writer.entry(entry)
       progress.entries += 1
       progress.bytes += written
       options.onProgress?.(progress)
@@ -159,7 +170,7 @@ class EntryWriter {
   }
 
   /** Writes one storage entry; returns the data bytes written. */
-  async entry(entry: StorageEntry, skipped: BackupResult['skipped']): Promise<number> {
+  async entry(entry: StorageEntry): Promise<number> {
     if (entry.kind === 'whiteout') {
       this.whiteouts += 1
       const name = joinRel(parentPath(entry.path), `${WHITEOUT_PREFIX}${baseName(entry.path)}`)
@@ -185,7 +196,7 @@ class EntryWriter {
         await write(this.#out, encodeEntry({ ...base, type: TYPE.fifo }, records))
         return 0
       case 'file':
-        return this.#file(entry, base, records, skipped)
+        return this.#file(entry, base, records)
       default:
         return 0
     }
@@ -197,28 +208,32 @@ class EntryWriter {
     await write(this.#out, encodeEntry({ ...headerOf(dir, name), type: TYPE.file, mode: 0o600 }))
   }
 
-  /** Streams a file's data; a file that shrank meanwhile is padded, one that grew is cut. */
-  async #file(entry: StorageEntry, header: TarHeader, records: Array<[string, Buffer]>, skipped: BackupResult['skipped']): Promise<number> {
+  /**
+   * Streams a file's data: header and data from one descriptor (its size from fstat). A file
+   * that vanished or changed while read fails the backup (only a storage the kernel mounted can
+   * change under a backup: a daemon's storage is read from a snapshot).
+   */
+  async #file(entry: StorageEntry, header: TarHeader, records: Array<[string, Buffer]>): Promise<number> {
     let fd: number
     try {
-      fd = this.#sys.open(entry.real, 0o400000 /* O_NOFOLLOW */)
-    } catch {
-      skipped.push({ path: entry.path, reason: 'it vanished or cannot be read' })
-      return 0
+      fd = this.#sys.open(entry.real, 0)
+    } catch (err) {
+      throw changedUnder(entry.path, `it could not be opened (${errorCode(err) ?? String(err)})`)
     }
     try {
-      const size = entry.stat.size
+      const before = this.#sys.fstat(fd)
+      const size = before.size
       await write(this.#out, encodeEntry({ ...header, type: TYPE.file, size }, records))
       for (let pos = 0; pos < size; ) {
         const buf = Buffer.allocUnsafe(Math.min(CHUNK, size - pos))
         const n = this.#sys.read(fd, buf, 0, buf.length, pos)
-        if (n === 0) {
-          buf.fill(0)
-          skipped.push({ path: entry.path, reason: 'it shrank while being read (padded with zeros)' })
-        }
-        const len = n === 0 ? buf.length : n
-        await write(this.#out, buf.subarray(0, len))
-        pos += len
+        if (n === 0) throw changedUnder(entry.path, 'it shrank while it was read')
+        await write(this.#out, buf.subarray(0, n))
+        pos += n
+      }
+      const after = this.#sys.fstat(fd)
+      if (after.size !== size || after.mtimeSec !== before.mtimeSec || after.mtimeNsec !== before.mtimeNsec) {
+        throw changedUnder(entry.path, 'it was written while it was read')
       }
       await write(this.#out, padding(size))
       return size
@@ -226,6 +241,13 @@ class EntryWriter {
       this.#sys.close(fd)
     }
   }
+}
+
+function changedUnder(path: string, why: string): BackupError {
+  return new BackupError(
+    'conflict',
+    `/${path} changed under the backup (${why}): the storage is in use by the kernel's overlay; back it up when it is quiet, or unmounted`,
+  )
 }
 
 function headerOf(entry: StorageEntry, path: string): TarHeader {

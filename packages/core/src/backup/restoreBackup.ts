@@ -14,7 +14,7 @@ import type { Manifest } from './archiveFormat.ts'
 import { DEFAULT_LIMITS, type Accepted, type RestoreEntry, type RestoreLimits } from './archiveValidator.ts'
 import { BackupError } from './BackupError.ts'
 import { planRestore, portableXattrDigest, type RestorePlan } from './planRestore.ts'
-import { lockRestore, recoverRestores, restoreDir, swapIn } from './restoreSwap.ts'
+import { lockRestore, markReady, recoverRestores, restoreDir, swapIn } from './restoreSwap.ts'
 import { scanArchive } from './scanArchive.ts'
 import { StagedUpper } from './StagedUpper.ts'
 import type { TarEntry } from './tarReader.ts'
@@ -39,6 +39,14 @@ export interface RestoreOptions {
   /** Asked with the plan before anything changes; false cancels. */
   confirm?: (plan: RestorePlan) => Promise<boolean>
   onProgress?: (progress: RestoreProgress) => void
+  /** Set by the daemon serving the storage: it makes the swap live (control/restoreLive.ts). */
+  live?: LiveSwap
+}
+
+/** How a daemon puts a staged restore in place while it serves the storage. */
+export interface LiveSwap {
+  /** Runs `swapIn` (synchronous: no FUSE request in between), strands and invalidates around it. */
+  swap(plan: RestorePlan, swapIn: () => string | undefined): Promise<void>
 }
 
 export interface RestoreResult {
@@ -50,6 +58,8 @@ export interface RestoreResult {
   bytes: number
   /** What was done about restores interrupted earlier. */
   recovered: string[]
+  /** The state before the restore, kept until purged: `reset --undo` brings it back. */
+  undoState: string | null
 }
 
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
@@ -57,8 +67,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   checkFile(options.file)
   const paths = checkStorage(options.storage)
-  const busy = await storageInUse(paths.root)
-  if (busy !== undefined) throw new BackupError('busy', `storage ${options.storage} is in use: ${busy}`)
+  if (options.live === undefined) {
+    const busy = await storageInUse(paths.root)
+    if (busy !== undefined) throw new BackupError('busy', `storage ${options.storage} is in use: ${busy}`)
+  }
   const first = await scanArchive(options.file, limits, hashBodies).catch((err: unknown) => {
     throw refusing(options.file, err)
   })
@@ -66,7 +78,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const manifest = first.validator.manifest as Manifest
   const current = currentEntries(sys, paths)
   const plan = planRestore(current, backup, options.replace === true, hashFile)
-  const result: RestoreResult = { manifest, plan, applied: false, entries: backup.size, bytes: first.validator.bytes, recovered: [] }
+  const result: RestoreResult = { manifest, plan, applied: false, entries: backup.size, bytes: first.validator.bytes, recovered: [], undoState: null }
   if (options.dryRun === true || isEmptyPlan(plan)) return result
   if (options.confirm !== undefined && !(await options.confirm(plan))) return result
   checkSpace(paths, first.validator.bytes)
@@ -106,7 +118,14 @@ async function apply(
     const backup = second.validator.entries
     if (options.replace !== true) keepCurrent(sys, paths, backup, staged)
     staged.finish(rootFallback(sys, paths))
-    swapIn(sys, paths, r)
+    await markReady(sys, r)
+    const swap = (): string | undefined => {
+      const undo = swapIn(sys, paths, r)
+      result.undoState = undo ?? null
+      return undo
+    }
+    if (options.live === undefined) swap()
+    else await options.live.swap(result.plan, swap)
   } catch (err) {
     removeTree(sys, r.dir)
     throw err

@@ -9,12 +9,13 @@
  * no upper/; the next restore or backup finishes the swap (ready exists) or moves the old upper
  * back (it does not), so the storage ends with the old state or the complete new one.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { hasCode } from '../engine/OverlayError.ts'
 import { removeTree } from '../engine/staging.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { BackupError } from './BackupError.ts'
+import { swapUpper } from '../undo/reset.ts'
 
 export const RESTORE_PREFIX = 'restore-'
 const LOCK_NAME = 'restore.lock'
@@ -40,15 +41,30 @@ export function syncStorage(path: string): void {
   }
 }
 
-/** new/ → upper/, old upper/ → previous/, then the leftovers go. */
-export function swapIn(sys: Sys, paths: StoragePaths, r: RestoreDir): void {
-  syncStorage(r.dir)
+/**
+ * Marks new/ complete, once its data is on disk: from here a crash finishes the restore. The
+ * flushes run in a child process the caller awaits, so a daemon keeps serving meanwhile.
+ */
+export async function markReady(sys: Sys, r: RestoreDir): Promise<void> {
+  await syncStorageAsync(r.dir)
   sys.close(sys.open(r.ready, 0o1 | 0o100 | 0o200, 0o600))
-  syncStorage(r.dir)
-  if (sys.lstat(paths.upper) !== undefined) sys.rename(paths.upper, r.previous)
-  sys.rename(r.next, paths.upper)
-  syncStorage(paths.upper)
+  await syncStorageAsync(r.dir)
+}
+
+async function syncStorageAsync(path: string): Promise<void> {
+  const run = (args: string[]): Promise<boolean> =>
+    new Promise((resolve) => execFile('sync', args, { timeout: 600_000 }, (err) => resolve(err === null)))
+  if (!(await run(['-f', path]))) await run([])
+}
+
+/**
+ * new/ → upper/ under the reset journal; the old upper/ becomes the undo state (`reset --undo`
+ * brings it back). Returns the undo state's name. The leftovers go.
+ */
+export function swapIn(sys: Sys, paths: StoragePaths, r: RestoreDir): string | undefined {
+  const undo = swapUpper(sys, paths, r.next)
   removeTree(sys, r.dir)
+  return undo
 }
 
 /** Finishes or rolls back a restore interrupted by a crash; removes stale restore folders. */

@@ -72,14 +72,25 @@ export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000):
       if (res.ok) done(() => resolve(res.result))
       else done(() => reject(Object.assign(new Error(res.error.message), res.error)))
     })
-    socket.once('error', (err) => done(() => reject(err)))
-    socket.once('close', () =>
-      done(() =>
-        reject(new OverlayError('ECONNRESET', body.op, '', 'the daemon closed the control socket')),
-      ),
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      done(() => reject(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? stoppedBeforeAnswering(body.op) : err)),
     )
+    socket.once('close', () => done(() => reject(stoppedBeforeAnswering(body.op))))
     socket.write(`${JSON.stringify({ ...body, id: 1 })}\n`)
   })
+}
+
+const CHANGES = new Set(['revert', 'reset', 'undo', 'purge', 'restore'])
+
+/** What is known when the daemon went away with a request unanswered. */
+function stoppedBeforeAnswering(op: string): Error {
+  const change = CHANGES.has(op)
+  const what = op === 'undo' ? 'undo' : op
+  const message = change
+    ? `the daemon stopped before answering: the ${what} may or may not have happened. A change it was making ` +
+      "is finished or rolled back when the storage is next mounted or read: check with 'layerdeck status --storage DIR'"
+    : "the daemon stopped before answering: is the mount still served? check with 'layerdeck status --storage DIR'"
+  return Object.assign(new Error(message), { code: 'ECONNRESET' })
 }
 
 /** Connects, sends one request, hangs up. */

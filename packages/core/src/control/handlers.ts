@@ -14,6 +14,7 @@ import { keptByLastReset, purgeResets, resetStorage, undoReset } from '../undo/r
 import { applyRevert, planRevert } from '../undo/revert.ts'
 import { normalizeMergedPath } from '../engine/mergedPath.ts'
 import { describe, refuseStranding, strandedBy } from './openFiles.ts'
+import { restoreLive } from './restoreLive.ts'
 import type { ControlEvent, ControlRequest, MountInfo } from './protocol.ts'
 
 export interface HandlerContext {
@@ -21,6 +22,11 @@ export interface HandlerContext {
   info: MountInfo
   kernel: KernelCache
   publish(event: ControlEvent): void
+}
+
+/** The client a request came from: what it holds is released when it goes away. */
+export interface ClientContext {
+  snapshots: Set<string>
 }
 
 export interface Handled {
@@ -39,7 +45,7 @@ function applied(h: HandlerContext, paths: string[], keep: string[], force: bool
   return { result, settle: h.kernel.invalidate(paths, keep) }
 }
 
-export function handle(h: HandlerContext, req: ControlRequest): Handled {
+export function handle(h: HandlerContext, req: ControlRequest, client: ClientContext): Handled | Promise<Handled> {
   const { ctx } = h.overlay
   const time = Date.now()
   switch (req.op) {
@@ -84,6 +90,17 @@ export function handle(h: HandlerContext, req: ControlRequest): Handled {
     }
     case 'watch':
       return { result: { watching: true } }
+    case 'restore':
+      return restoreLive(h, req)
+    case 'snapshot': {
+      const { id, dir } = h.overlay.snapshots.create((p) => h.overlay.handles.writing(p))
+      client.snapshots.add(id)
+      return { result: { snapshot: id, storage: dir } }
+    }
+    case 'release': {
+      client.snapshots.delete(req.snapshot)
+      return { result: { released: h.overlay.snapshots.release(String(req.snapshot)) } }
+    }
     default:
       throw new OverlayError('EINVAL', 'control', String((req as { op?: unknown }).op), 'unknown request')
   }

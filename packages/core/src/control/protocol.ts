@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import type { Socket } from 'node:net'
 import type { ChangeEvent } from '../engine/events.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
+import type { RestoreLimits } from '../backup/archiveValidator.ts'
 
 export const SOCKET_NAME = 'control.sock'
 export const MOUNT_RECORD_NAME = 'mount.json'
@@ -48,6 +49,8 @@ export type ControlRequest =
       replace?: boolean
       dryRun?: boolean
       force?: boolean
+      /** Refusal limits (entries, bytes...); the defaults otherwise. */
+      limits?: Partial<RestoreLimits>
     }
   | { id: number; op: 'snapshot' }
   | { id: number; op: 'release'; snapshot: string }

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../engine/smallFile.ts'
 import { autoPurge } from '../undo/reset.ts'
 import { openControl } from './client.ts'
 import type { KernelCache } from '../fuse/kernelCache.ts'
-import { handle, type HandlerContext } from './handlers.ts'
+import { handle, type ClientContext, type Handled, type HandlerContext } from './handlers.ts'
 import { commandOf } from './openFiles.ts'
 import { secureSocketDir } from './socketDir.ts'
 import {
@@ -149,9 +149,12 @@ function serveClient(
   watchers: Set<Socket>,
 ): void {
   clients.add(socket)
+  const client: ClientContext = { snapshots: new Set() }
   socket.on('close', () => {
     clients.delete(socket)
     watchers.delete(socket)
+    // A client that went away (a backup cut short, a killed agent) holds nothing any more.
+    for (const id of client.snapshots) h.overlay.snapshots.release(id)
   })
   socket.on('error', () => socket.destroy())
   const drop = (why: string): void => {
@@ -162,26 +165,44 @@ function serveClient(
     socket,
     (line) => {
       if (socket.writableLength > CLIENT_BACKLOG) drop(`it left more than ${CLIENT_BACKLOG} bytes of answers unread`)
-      else answer(h, socket, line, watchers)
+      else answer(h, socket, line, watchers, client)
     },
     { maxLine: MAX_REQUEST_LINE, onOverflow: () => drop(`line longer than ${MAX_REQUEST_LINE} bytes`) },
   )
 }
 
-function answer(h: HandlerContext, socket: Socket, line: string, watchers: Set<Socket>): void {
+/** Changes run one at a time, in the order they came (a restore stages for a while). */
+const CHANGES = new Set(['revert', 'reset', 'undo', 'purge', 'restore'])
+let changing: Promise<unknown> = Promise.resolve()
+
+function run(h: HandlerContext, req: ControlRequest, client: ClientContext): Promise<Handled> {
+  if (!CHANGES.has(req.op)) return Promise.resolve(handle(h, req, client))
+  const next = changing.then(() => handle(h, req, client))
+  changing = next.then(
+    (done) => done.settle,
+    () => undefined,
+  )
+  return next
+}
+
+function answer(h: HandlerContext, socket: Socket, line: string, watchers: Set<Socket>, client: ClientContext): void {
   let id = 0
-  try {
-    const req = JSON.parse(line) as ControlRequest
-    id = typeof req.id === 'number' ? req.id : 0
-    const { result, settle } = handle(h, req)
-    if (req.op === 'watch') watchers.add(socket)
-    const reply = (): boolean => socket.write(`${JSON.stringify({ id, ok: true, result })}\n`)
-    if (settle) void settle.then(reply, reply)
-    else reply()
-  } catch (err) {
+  const fail = (err: unknown): void => {
     const code = errorCode(err) ?? 'EIO'
     const message = err instanceof Error ? err.message : String(err)
     const openFiles = (err as { openFiles?: unknown }).openFiles
     socket.write(`${JSON.stringify({ id, ok: false, error: { code, message, ...(openFiles ? { openFiles } : {}) } })}\n`)
+  }
+  try {
+    const req = JSON.parse(line) as ControlRequest
+    id = typeof req.id === 'number' ? req.id : 0
+    void run(h, req, client).then(({ result, settle }) => {
+      if (req.op === 'watch') watchers.add(socket)
+      const reply = (): boolean => socket.write(`${JSON.stringify({ id, ok: true, result })}\n`)
+      if (settle) void settle.then(reply, reply)
+      else reply()
+    }, fail)
+  } catch (err) {
+    fail(err)
   }
 }

@@ -5,7 +5,7 @@
  */
 import { inoOf, storageIno, toAttr, type Attr } from './attr.ts'
 import type { Caller, OverlayContext } from './context.ts'
-import { copyUp } from './copyUp.ts'
+import { forChange } from './copyUp.ts'
 import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
 import { isDir, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, wantsWrite } from './fileMode.ts'
 import { HandleTable } from './handles.ts'
@@ -17,6 +17,7 @@ import * as ns from './namespace.ts'
 import { OverlayError } from './OverlayError.ts'
 import { recoverRename, rename } from './rename.ts'
 import { recoverGuards } from './whiteoutGuard.ts'
+import { Snapshots } from './snapshots.ts'
 import { Staging } from './staging.ts'
 import { storagePaths } from './storageFormat.ts'
 import type { FsStats, Sys, Timestamp } from './sys.ts'
@@ -45,6 +46,8 @@ export interface OverlayOptions {
 export class Overlay {
   readonly ctx: OverlayContext
   readonly handles: HandleTable
+  /** Point-in-time snapshots for consistent live backups. */
+  readonly snapshots: Snapshots
   /** Stale staging entries removed when this overlay was opened (left by a crash). */
   readonly staleStagesRemoved: number
   /** What opening this overlay finished after a crash (an interrupted rename), for the log. */
@@ -66,8 +69,12 @@ export class Overlay {
       staging,
       paths,
       onCopiedUp: (p, real) => this.handles.copiedUp(p, real),
+      reopened: (p, real) => this.handles.reopenAt(p, real),
       caller: options.caller ?? (() => undefined),
     }
+    this.snapshots = new Snapshots(this.ctx)
+    this.ctx.snapshots = this.snapshots
+    this.snapshots.removeStale()
     this.#listener = options.onChange
     const note = recoverRename(this.ctx)
     if (note !== undefined) this.recovered.push(note)
@@ -87,7 +94,7 @@ export class Overlay {
       if (info !== undefined) return toAttr(entry.stat, info.ino, info.upper !== null && info.base !== null)
     }
     const { ino, merged } = inoOf(this.ctx.layers, entry, nameOf(path))
-    return toAttr(entry.stat, ino, merged)
+    return toAttr(entry.stat, ino, merged, this.ctx.snapshots?.extraLinks(entry.stat))
   }
 
   /**
@@ -104,7 +111,8 @@ export class Overlay {
 
   fgetattr(handleId: number): Attr {
     const handle = this.handles.get(handleId, 'fstat')
-    return toAttr(this.ctx.sys.fstat(handle.fd), handle.ino, false)
+    const stat = this.ctx.sys.fstat(handle.fd)
+    return toAttr(stat, handle.ino, false, this.ctx.snapshots?.extraLinks(stat))
   }
 
   readdir(path: string): string[] {
@@ -139,7 +147,7 @@ export class Overlay {
     if (isDir(entry.stat.mode) && wantsWrite(flags)) throw new OverlayError('EISDIR', 'open', path)
     const opener = this.#checkHandleCap('open', path)
     const changes = wantsWrite(flags) || (flags & O_TRUNC) !== 0
-    if (changes) entry = copyUp(this.ctx, path, entry, (flags & O_TRUNC) === 0)
+    if (changes) entry = forChange(this.ctx, path, entry, (flags & O_TRUNC) === 0)
     const realFlags = (flags & PASS_FLAGS) | (entry.layer === 'base' ? O_NOATIME : 0)
     const fd = this.ctx.sys.open(entry.real, realFlags)
     const { ino } = inoOf(this.ctx.layers, entry, nameOf(path))
@@ -185,7 +193,7 @@ export class Overlay {
   truncate(path: string, size: number): void {
     const found = this.ctx.layers.require(path, 'truncate')
     if (isDir(found.stat.mode)) throw new OverlayError('EISDIR', 'truncate', path)
-    const entry = copyUp(this.ctx, path, found, size > 0)
+    const entry = forChange(this.ctx, path, found, size > 0)
     this.ctx.sys.truncate(entry.real, size)
     this.#emit('modify', path)
   }

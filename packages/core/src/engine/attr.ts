@@ -26,7 +26,8 @@ export function inoOf(layers: Layers, entry: Entry, name: string): { ino: number
   return { ino: storageIno(entry.stat.ino), merged: false }
 }
 
-export function toAttr(stat: FileStat, ino: number, merged: boolean): Attr {
+/** `hiddenLinks`: links a live snapshot holds (snapshots.ts), not shown. */
+export function toAttr(stat: FileStat, ino: number, merged: boolean, hiddenLinks = 0): Attr {
   return {
     mode: stat.mode,
     uid: stat.uid,
@@ -36,7 +37,7 @@ export function toAttr(stat: FileStat, ino: number, merged: boolean): Attr {
     dev: stat.dev,
     // A directory merged from both layers reports nlink 1, like overlayfs: tools must not
     // use the link count to skip subdirectories.
-    nlink: merged ? 1 : stat.nlink,
+    nlink: merged ? 1 : stat.nlink - hiddenLinks,
     rdev: stat.rdev,
     blksize: stat.blksize,
     blocks: stat.blocks,

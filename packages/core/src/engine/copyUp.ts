@@ -32,6 +32,15 @@ export function ensureUpperDir(ctx: OverlayContext, path: string): string {
   return upper
 }
 
+/**
+ * Before changing an entry: copies it up (base), or gives it an inode of its own when a live
+ * snapshot shares its inode (storage). Every change to data or metadata goes through here.
+ */
+export function forChange(ctx: OverlayContext, path: string, entry: Entry, withData = true): Entry {
+  if (entry.layer === 'storage') return ctx.snapshots?.unshare(path, entry) ?? entry
+  return copyUp(ctx, path, entry, withData)
+}
+
 /** Copies a base entry up (a no-op for storage entries); returns the storage entry. */
 export function copyUp(ctx: OverlayContext, path: string, entry: Entry, withData = true): Entry {
   if (entry.layer === 'storage') return entry
@@ -118,7 +127,7 @@ function stageFile(sys: Sys, src: string, stat: FileStat, tmp: string, withData:
 }
 
 /** Copies data chunk by chunk, leaving all-zero chunks as holes (sparse files stay sparse). */
-function copySparse(sys: Sys, src: string, dest: number, size: number): void {
+export function copySparse(sys: Sys, src: string, dest: number, size: number): void {
   const fd = sys.open(src, O_NOATIME)
   const buf = Buffer.allocUnsafe(CHUNK)
   try {

@@ -86,6 +86,25 @@ export class HandleTable {
     this.#onBase.delete(path)
   }
 
+  /** The file at `path` is now the inode at `real` (same data): every handle there follows. */
+  reopenAt(path: string, real: string): void {
+    for (const handle of this.#handles.values()) {
+      if (handle.path !== path) continue
+      const fd = this.#sys.open(real, handle.flags & (O_ACCMODE | O_APPEND))
+      try {
+        this.#sys.replaceFd(handle.fd, fd)
+      } finally {
+        this.#sys.close(fd)
+      }
+    }
+  }
+
+  /** Is the file at `path` open for writing through some handle? */
+  writing(path: string): boolean {
+    for (const handle of this.#handles.values()) if (handle.path === path && (handle.flags & O_ACCMODE) !== 0) return true
+    return false
+  }
+
   /** A rename moved `from` (and what is under it) to `to`. */
   renamed(from: string, to: string): void {
     for (const handle of this.#handles.values()) {

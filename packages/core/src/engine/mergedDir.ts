@@ -42,7 +42,7 @@ export function mergedEntries(ctx: OverlayContext, info: DirInfo): { names: stri
     if (entry === undefined) continue
     const { ino, merged } = inoOf(ctx.layers, entry, name)
     names.push(name)
-    attrs.push(toAttr(entry.stat, ino, merged))
+    attrs.push(toAttr(entry.stat, ino, merged, ctx.snapshots?.extraLinks(entry.stat)))
   }
   return { names, attrs }
 }

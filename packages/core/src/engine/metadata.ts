@@ -1,6 +1,6 @@
 /** Attribute changes: chmod, chown, utimens, and extended attributes. Each copies up first. */
 import type { OverlayContext } from './context.ts'
-import { copyUp } from './copyUp.ts'
+import { forChange } from './copyUp.ts'
 import { isSymlink } from './fileMode.ts'
 import { OverlayError } from './OverlayError.ts'
 import { isPrivateXattr } from './storageFormat.ts'
@@ -10,12 +10,12 @@ export const XATTR_CREATE = 1
 export const XATTR_REPLACE = 2
 
 export function chmod(ctx: OverlayContext, path: string, mode: number): void {
-  const entry = copyUp(ctx, path, ctx.layers.require(path, 'chmod'))
+  const entry = forChange(ctx, path, ctx.layers.require(path, 'chmod'))
   if (!isSymlink(entry.stat.mode)) ctx.sys.chmod(entry.real, mode & 0o7777)
 }
 
 export function chown(ctx: OverlayContext, path: string, uid: number, gid: number): void {
-  const entry = copyUp(ctx, path, ctx.layers.require(path, 'chown'))
+  const entry = forChange(ctx, path, ctx.layers.require(path, 'chown'))
   ctx.sys.lchown(entry.real, toId(uid), toId(gid))
 }
 
@@ -30,7 +30,7 @@ export function utimens(ctx: OverlayContext, path: string, atime: Timestamp, mti
     ctx.layers.require(path, 'utimens')
     return
   }
-  const entry = copyUp(ctx, path, ctx.layers.require(path, 'utimens'))
+  const entry = forChange(ctx, path, ctx.layers.require(path, 'utimens'))
   ctx.sys.utimens(entry.real, atime, mtime)
 }
 
@@ -49,12 +49,12 @@ export function setxattr(ctx: OverlayContext, path: string, name: string, value:
   const exists = ctx.sys.getXattr(found.real, name) !== undefined
   if (flags & XATTR_CREATE && exists) throw new OverlayError('EEXIST', 'setxattr', path)
   if (flags & XATTR_REPLACE && !exists) throw new OverlayError('ENODATA', 'setxattr', path)
-  ctx.sys.setXattr(copyUp(ctx, path, found).real, name, value)
+  ctx.sys.setXattr(forChange(ctx, path, found).real, name, value)
 }
 
 export function removexattr(ctx: OverlayContext, path: string, name: string): void {
   if (isPrivateXattr(name)) throw new OverlayError('ENOTSUP', 'removexattr', path)
   const found = ctx.layers.require(path, 'removexattr')
   if (ctx.sys.getXattr(found.real, name) === undefined) throw new OverlayError('ENODATA', 'removexattr', path)
-  ctx.sys.removeXattr(copyUp(ctx, path, found).real, name)
+  ctx.sys.removeXattr(forChange(ctx, path, found).real, name)
 }

@@ -76,9 +76,12 @@ export function createLowLevelOps(c: OpsContext): LowLevelOps {
     if (node === undefined) throw Object.assign(new Error('stale node'), { code: 'ESTALE' })
     return node
   }
+  // A node whose every name went (unlinked, renamed over, reverted): ESTALE makes the kernel
+  // look the path up again and retry, as for an NFS file handle, so an open racing a rename over
+  // the name opens the new file instead of failing with ENOENT.
   const pathOf = (id: number): string => {
     const path = nodes.pathOf(nodeOf(id))
-    if (path === undefined) throw Object.assign(new Error('no name left'), { code: 'ENOENT' })
+    if (path === undefined) throw Object.assign(new Error('no name left'), { code: 'ESTALE' })
     return path
   }
   const childPath = (parent: number, name: string): string => joinPath(pathOf(parent), name)
@@ -91,7 +94,7 @@ export function createLowLevelOps(c: OpsContext): LowLevelOps {
   /** A handle of a node that has no name left (unlinked while open). */
   const anyHandle = (node: Node): number => {
     for (const fd of node.handles) return fd
-    throw Object.assign(new Error('unlinked'), { code: 'ENOENT' })
+    throw Object.assign(new Error('unlinked'), { code: 'ESTALE' })
   }
   const attrOf = (node: Node, fh: number): Attr => {
     if (fh >= 0 && overlay.handles.find(fh) !== undefined) return overlay.fgetattr(fh)
@@ -194,7 +197,18 @@ export function createLowLevelOps(c: OpsContext): LowLevelOps {
         nodes.addName(node, nodeOf(newParent), newName, linkKey)
         return node.id
       }),
-    open: (id, flags) => guard(() => opened(nodeOf(id), overlay.open(pathOf(id), flags))),
+    open: (id, flags) =>
+      guard(() => {
+        const node = nodeOf(id)
+        const path = nodes.pathOf(node)
+        if (path !== undefined) return opened(node, overlay.open(path, flags))
+        // Its name was just renamed over (an atomic save) or reverted: what the name holds now,
+        // with the kernel's cached pages of the old file dropped.
+        if (node.lastPath === undefined) return pathOf(id) as never
+        const fd = opened(node, overlay.open(node.lastPath, flags))
+        io[IO.keepCache] = 0
+        return fd
+      }),
     create: (parent, name, mode, flags) =>
       guard(() => {
         const fd = overlay.create(childPath(parent, name), mode, flags)

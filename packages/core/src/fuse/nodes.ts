@@ -30,6 +30,8 @@ export interface Node {
   linkKey: string | undefined
   /** Descriptors opened through this node. */
   readonly handles: Set<number>
+  /** The path it had when its last name went (an open racing a rename over it opens what is there now). */
+  lastPath?: string | undefined
 }
 
 const key = (parent: number, name: string): string => `${parent}/${name}`
@@ -100,6 +102,7 @@ export class NodeTable {
     const k = key(parent.id, name)
     const node = this.#byName.get(k)
     if (node === undefined) return
+    if (node.names.length === 1) node.lastPath = this.pathOf(node)
     this.#byName.delete(k)
     node.names = node.names.filter((n) => !(n.parent === parent && n.name === name))
     if (node.names.length === 0 && node.linkKey !== undefined && this.#byLink.get(node.linkKey) === node) {

@@ -14,7 +14,7 @@ export const UNDO_PREFIX = 'reset-undo-'
 export const PURGE_PREFIX = 'purge-'
 
 export interface Swap {
-  op: 'reset' | 'undo'
+  op: 'reset' | 'undo' | 'restore'
   /** Name in work/layerdeck/ that becomes the new upper/. */
   incoming: string
   /** Name in work/layerdeck/ the old upper/ moves to (the undo state). */
@@ -59,7 +59,7 @@ export function readJournal(sys: Sys, paths: StoragePaths): Swap | undefined {
   try {
     const swap = JSON.parse(text) as Swap
     if (
-      (swap.op === 'reset' || swap.op === 'undo') &&
+      (swap.op === 'reset' || swap.op === 'undo' || swap.op === 'restore') &&
       typeof swap.incoming === 'string' &&
       typeof swap.aside === 'string' &&
       (swap.keep === undefined || (Array.isArray(swap.keep) && swap.keep.every((k) => typeof k === 'string' && !k.split('/').includes('..'))))

@@ -170,6 +170,26 @@ function runSwap(sys: Sys, paths: StoragePaths, swap: Swap): void {
   syncDir(sys, paths.staging)
 }
 
+/**
+ * Puts a prepared tree (`incoming`, a path under work/layerdeck/) in place of upper/, keeping the
+ * old upper/ as the undo state, under the journal (a restore does this; `reset --undo` undoes it).
+ * Returns the undo state's name, or undefined when there was no upper/ to keep.
+ */
+export function swapUpper(sys: Sys, paths: StoragePaths, incoming: string, now = Date.now()): string | undefined {
+  const rel = incoming.slice(paths.staging.length + 1)
+  if (!incoming.startsWith(`${paths.staging}/`) || rel === '') {
+    throw new OverlayError('EINVAL', 'swap', incoming, 'the new tree must be under work/layerdeck/')
+  }
+  if (sys.lstat(paths.upper) === undefined) {
+    sys.rename(incoming, paths.upper)
+    syncDir(sys, paths.root)
+    return undefined
+  }
+  const swap: Swap = { op: 'restore', incoming: rel, aside: `${UNDO_PREFIX}${now}`, time: now, keep: [] }
+  runSwap(sys, paths, swap)
+  return swap.aside
+}
+
 /** The paths the last reset kept (an undo carries them over: they were never reset). */
 export function keptByLastReset(sys: Sys, paths: StoragePaths): string[] {
   const [latest] = undoStates(sys, paths)

@@ -7,7 +7,7 @@ import type { OverlayContext } from '../engine/context.ts'
 import { isDir } from '../engine/fileMode.ts'
 import { nameOf, normalizeMergedPath, parentOf, ROOT } from '../engine/mergedPath.ts'
 import { OverlayError } from '../engine/OverlayError.ts'
-import { isWhiteoutStat, OPAQUE_XATTR, REDIRECT_XATTR } from '../engine/storageFormat.ts'
+import { isWhiteoutStat, OPAQUE_XATTR, ORIGIN_XATTR, REDIRECT_XATTR } from '../engine/storageFormat.ts'
 import type { FileStat } from '../engine/sys.ts'
 import { metadataChanges } from '../inspect/compare.ts'
 import { copyMeta, removeAside } from './treeCopy.ts'
@@ -122,9 +122,10 @@ function pruneParents(ctx: OverlayContext, path: string): void {
     const t = targetOf(ctx, dir)
     if (stat === undefined || !isDir(stat.mode) || t.base === undefined || !isDir(t.base.stat.mode))
       return
+    // Opaque or redirected directories mean something; our origin record of a copy-up does not.
     if (
       sys.readdir(real).length > 0 ||
-      sys.listXattr(real).some((n) => n.startsWith('trusted.overlay.'))
+      sys.listXattr(real).some((n) => n.startsWith('trusted.overlay.') && n !== ORIGIN_XATTR)
     )
       return
     if (metadataChanges(sys, { real, stat }, t.base, false).length > 0) return
