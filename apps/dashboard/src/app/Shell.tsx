@@ -53,6 +53,10 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   }, [me.idleExpiresAt, client])
 
   const chrome = useChromeHeight()
+  const hostname = device.data?.hostname
+  useEffect(() => {
+    document.title = hostname ? `${hostname} · LayerDeck` : 'LayerDeck'
+  }, [hostname])
   const reachable = !health.isError
   const logout = useMutation({
     mutationFn: api.logout,
