@@ -3,11 +3,11 @@
  * operations of a filesystem. Synchronous (it runs on the FUSE thread of Node's event loop) and
  * errno-speaking (it throws OverlayError). Knows nothing of FUSE, HTTP or node:fs.
  */
-import { inoOf, storageIno, toAttr, type Attr } from './attr.ts'
+import { inoOf, toAttr, type Attr } from './attr.ts'
 import type { Caller, OverlayContext } from './context.ts'
 import { forChange } from './copyUp.ts'
 import type { ChangeEvent, ChangeKind, ChangeListener } from './events.ts'
-import { isDir, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, wantsWrite } from './fileMode.ts'
+import { isDir, O_TRUNC } from './fileMode.ts'
 import { HandleTable } from './handles.ts'
 import { Layers } from './layers.ts'
 import { mergedEntries, mergedNames } from './mergedDir.ts'
@@ -15,6 +15,7 @@ import { nameOf, parentOf, ROOT } from './mergedPath.ts'
 import * as meta from './metadata.ts'
 import * as ns from './namespace.ts'
 import { OverlayError } from './OverlayError.ts'
+import { createFile, openFile } from './openFiles.ts'
 import { recoverRename, rename } from './rename.ts'
 import { recoverGuards } from './whiteoutGuard.ts'
 import { Snapshots } from './snapshots.ts'
@@ -22,10 +23,6 @@ import { Staging } from './staging.ts'
 import { storagePaths } from './storageFormat.ts'
 import type { FsStats, Sys, Timestamp } from './sys.ts'
 
-const O_NOATIME = 0o1000000
-const O_DIRECT = 0o40000
-/** Flags handed on to the real open(2). */
-const PASS_FLAGS = ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT)
 
 export interface OverlayOptions {
   sys: Sys
@@ -143,30 +140,13 @@ export class Overlay {
 
   /** Opens a file; the handle is the descriptor of the file in its layer. */
   open(path: string, flags: number): number {
-    let entry = this.ctx.layers.require(path, 'open')
-    if (isDir(entry.stat.mode) && wantsWrite(flags)) throw new OverlayError('EISDIR', 'open', path)
-    const opener = this.#checkHandleCap('open', path)
-    const changes = wantsWrite(flags) || (flags & O_TRUNC) !== 0
-    if (changes) entry = forChange(this.ctx, path, entry, (flags & O_TRUNC) === 0)
-    const realFlags = (flags & PASS_FLAGS) | (entry.layer === 'base' ? O_NOATIME : 0)
-    const fd = this.ctx.sys.open(entry.real, realFlags)
-    const { ino } = inoOf(this.ctx.layers, entry, nameOf(path))
-    const handle = { fd, path, layer: entry.layer, flags: flags & (O_ACCMODE | O_APPEND), ino, written: false, opener }
-    this.handles.add(handle)
+    const fd = openFile(this.ctx, this.handles, path, flags, this.#admit('open', path))
     if ((flags & O_TRUNC) !== 0) this.#emit('modify', path)
     return fd
   }
 
   create(path: string, mode: number, flags = 0o2): number {
-    const opener = this.#checkHandleCap('open', path)
-    let fd = -1
-    const openFlags = O_CREAT | O_EXCL | ((flags & PASS_FLAGS) & ~O_ACCMODE) | 0o2
-    ns.createEntry(this.ctx, path, 'open', (real) => {
-      fd = this.ctx.sys.open(real, openFlags, mode & 0o7777)
-    })
-    const stat = this.ctx.sys.fstat(fd)
-    const ino = storageIno(stat.ino)
-    this.handles.add({ fd, path, layer: 'storage', flags: 0o2 | (flags & O_APPEND), ino, written: false, opener })
+    const fd = createFile(this.ctx, this.handles, path, mode, flags, this.#admit('open', path))
     this.#emit('create', path)
     return fd
   }
@@ -301,12 +281,10 @@ export class Overlay {
     this.handles.closeAll()
   }
 
-  /** EMFILE for a user who holds as many open files as a user may; returns the opener. */
-  #checkHandleCap(syscall: string, path: string): Caller | undefined {
+  /** The opener of a new handle, refused with EMFILE past the per-user cap (see handles.ts). */
+  #admit(syscall: string, path: string): Caller | undefined {
     const opener = this.ctx.caller?.()
-    if (opener !== undefined && opener.uid !== 0 && this.handles.countFor(opener.uid) >= this.#perUserHandles) {
-      throw new OverlayError('EMFILE', syscall, path, `user ${opener.uid} holds ${this.#perUserHandles} open files on this mount`)
-    }
+    this.handles.admit(opener, this.#perUserHandles, syscall, path)
     return opener
   }
 

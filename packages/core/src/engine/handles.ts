@@ -125,6 +125,15 @@ export class HandleTable {
     return [...this.#handles.values()]
   }
 
+  /**
+   * Refuses a new handle with EMFILE for a user other than root who holds `cap` already: no user
+   * may exhaust the daemon's descriptors and stop the device; root is never capped.
+   */
+  admit(opener: Caller | undefined, cap: number, syscall: string, path: string): void {
+    if (opener === undefined || opener.uid === 0 || this.countFor(opener.uid) < cap) return
+    throw new OverlayError('EMFILE', syscall, path, `user ${opener.uid} holds ${cap} open files on this mount`)
+  }
+
   /** How many files a user holds open. */
   countFor(uid: number): number {
     return this.#perUid.get(uid) ?? 0
