@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # LayerDeck side-by-side benchmark (issue 2): the same workloads on the same fixtures through the
-# raw directory, kernel overlayfs, fuse-overlayfs, unionfs-fuse, a bare fuse-native passthrough
+# raw directory, kernel overlayfs, fuse-overlayfs, unionfs-fuse, a bare passthrough on LayerDeck's own FUSE binding
 # and LayerDeck, interleaved (each repetition runs every workload on each system in turn).
 # Prints one table of medians and writes it to bench/results/<date>.md. See bench/README.md.
 #
@@ -77,15 +77,12 @@ parse_args() {
 
 has_system() { [[ " ${SYSTEMS[*]} " == *" $1 "* ]]; }
 
-# Installs the peers (and libfuse2 for fuse-native) when missing.
+# Installs the peers when missing (LayerDeck's own native module comes from scripts/setup.sh).
 install_peers() {
   local need=()
   if has_system fuse-overlayfs && ! command -v fuse-overlayfs >/dev/null; then need+=(fuse-overlayfs); fi
   if has_system unionfs && ! command -v unionfs >/dev/null; then need+=(unionfs-fuse); fi
   if ! command -v fusermount >/dev/null && ! command -v fusermount3 >/dev/null; then need+=(fuse3); fi
-  if { has_system passthrough || has_system layerdeck; } && ! ldconfig -p | grep -q 'libfuse\.so\.2 '; then
-    need+=(libfuse2)
-  fi
   ((${#need[@]} > 0)) || return 0
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -31,8 +31,9 @@ table() {
       ns = split(systems, sys, " ")
       head = "| workload |"; rule = "|---|"
       for (i = 1; i <= ns; i++) { head = head " " sys[i] (sys[i] == "raw" ? " ms" : " ms (x raw)") " |"; rule = rule "---:|" }
-      print head " LD/fuse-overlayfs | LD/passthrough | LD/kernel |"
-      print rule "---:|---:|---:|"
+      prev = index(" " systems " ", " previous ") > 0
+      print head " LD/fuse-overlayfs | LD/passthrough | LD/kernel |" (prev ? " LD/previous |" : "")
+      print rule "---:|---:|---:|" (prev ? "---:|" : "")
     }
     {
       w = $1; line = "| " $2 " |"
@@ -44,7 +45,7 @@ table() {
         else cell = ms(med[w, s]) " (" ratio(w, s, "raw") ")"
         line = line " " cell " |"
       }
-      print line " " ratio(w, "layerdeck", "fuse-overlayfs") " | " ratio(w, "layerdeck", "passthrough") " | " ratio(w, "layerdeck", "kernel") " |"
+      print line " " ratio(w, "layerdeck", "fuse-overlayfs") " | " ratio(w, "layerdeck", "passthrough") " | " ratio(w, "layerdeck", "kernel") " |" (prev ? " " ratio(w, "layerdeck", "previous") " |" : "")
     }' "$medians" "$labels"
 }
 

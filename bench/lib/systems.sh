@@ -5,10 +5,13 @@
 #   kernel          kernel overlayfs
 #   fuse-overlayfs  fuse-overlayfs (FUSE 3, C)
 #   unionfs         unionfs-fuse in copy-on-write mode (FUSE 2, C)
-#   passthrough     bench/passthrough/passthrough.ts: fuse-native with no overlay logic (the ceiling)
+#   passthrough     bench/passthrough/passthrough.ts: LayerDeck's FUSE binding with no overlay logic (the ceiling)
 #   layerdeck       bin/layerdeck mount
+#   previous        LayerDeck at another commit: $LAYERDECK_PREVIOUS is a checkout of it, set up
+#                   with its own scripts/setup.sh (before/after figures of a change, in one run)
 
 ALL_SYSTEMS=(raw kernel fuse-overlayfs unionfs passthrough layerdeck)
+[[ -n ${LAYERDECK_PREVIOUS:-} ]] && ALL_SYSTEMS+=(previous)
 PIDS=()        # every daemon this run started (signalled only while still our child)
 DAEMON_PID=''  # the daemon serving the current mount, if any
 MOUNTED=''     # the current mountpoint, if any
@@ -78,6 +81,9 @@ mount_system() {
     layerdeck)
       start_daemon "$logfile" "$REPO/bin/layerdeck" mount --base "$BASE" --storage "$storage" "$mnt"
       wait_ready "$logfile" 'layerdeck: mounted' "$mnt" ;;
+    previous)
+      start_daemon "$logfile" "$LAYERDECK_PREVIOUS/bin/layerdeck" mount --base "$BASE" --storage "$storage" "$mnt"
+      wait_ready "$logfile" 'layerdeck: mounted' "$mnt" ;;
     *) die "unknown system $sys" ;;
   esac || return 1
   MOUNTED=$mnt
@@ -106,7 +112,7 @@ unmount_system() {
     case $sys in
       kernel) umount "$MOUNTED" || ok=1 ;;
       fuse-overlayfs | unionfs) umount "$MOUNTED" || ok=1 ;;
-      passthrough | layerdeck) is_our_child "$DAEMON_PID" && kill -TERM "$DAEMON_PID" || ok=1 ;;
+      passthrough | layerdeck | previous) is_our_child "$DAEMON_PID" && kill -TERM "$DAEMON_PID" || ok=1 ;;
     esac
   fi
   if [[ -n $DAEMON_PID ]] && ! wait_exit "$DAEMON_PID" 20; then
@@ -149,7 +155,8 @@ system_version() {
     kernel) echo "overlayfs, Linux $(uname -r)" ;;
     fuse-overlayfs) fuse-overlayfs --version 2>&1 | awk '/fuse-overlayfs: version/ { print $3 }' ;;
     unionfs) dpkg-query -W -f='${Version}' unionfs-fuse 2>/dev/null || echo '?' ;;
-    passthrough) echo "fuse-native $(node -p "require('$REPO/packages/core/node_modules/fuse-native/package.json').version"), Node $(node --version)" ;;
+    passthrough) echo "LayerDeck's libfuse3 binding (libfuse $(pkg-config --modversion fuse3 2>/dev/null || echo '?')), Node $(node --version)" ;;
     layerdeck) echo "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- packages apps 2>/dev/null || echo '+dirty'), Node $(node --version)" ;;
+    previous) echo "$(git -C "$LAYERDECK_PREVIOUS" rev-parse --short HEAD 2>/dev/null) at $LAYERDECK_PREVIOUS, Node $(node --version)" ;;
   esac
 }

@@ -1,251 +1,176 @@
 /// <reference types="node" />
 /**
- * The ceiling for LayerDeck: a bare fuse-native passthrough of one directory, with no overlay
- * logic. Every FUSE op is one synchronous node:fs (or @napi-rs/xattr) call on the real path;
- * file handles are the real file descriptors. It mounts with exactly the fuse-native options of
- * packages/core/src/fuse/mount.ts, so the difference to LayerDeck is the engine's own work.
+ * The ceiling for LayerDeck: a bare passthrough of one directory through LayerDeck's own
+ * libfuse3 binding, with no overlay logic. Node ids map to paths one to one; every operation is
+ * one call of the same native system calls LayerDeck uses, on the real path; handles are the real
+ * descriptors, read and written by the binding's threads as LayerDeck's are. It mounts with the
+ * options of packages/core/src/fuse/mount.ts, so the difference to LayerDeck is the engine's work.
  *
  * Usage: passthrough.ts ROOT MOUNTPOINT   (foreground; prints "passthrough: mounted"; SIGTERM stops)
  */
-import * as fs from 'node:fs'
-import { createRequire } from 'node:module'
 import { constants } from 'node:os'
+import { IO, loadBinding, SET, type LowLevelOps } from '../../packages/core/src/fuse/binding.ts'
+import { createSys } from '../../packages/core/src/sys/nativeSys.ts'
+import type { FileStat } from '../../packages/core/src/engine/sys.ts'
 
-type Done = (result: number, ...values: unknown[]) => void
-type IoDone = (n: number) => void
-
-interface FuseInstance {
-  mount(cb: (err: Error | null) => void): void
-  unmount(cb: (err: Error | null) => void): void
+const [root = '', mountpoint = ''] = process.argv.slice(2)
+if (root === '' || mountpoint === '') {
+  console.error('usage: passthrough.ts ROOT MOUNTPOINT')
+  process.exit(2)
 }
-type FuseCtor = new (mountpoint: string, ops: object, options: object) => FuseInstance
-interface Xattr {
-  getAttributeSync(path: string, name: string): Buffer | null
-  listAttributesSync(path: string): string[]
-  setAttributeSync(path: string, name: string, value: Uint8Array): void
-  removeAttributeSync(path: string, name: string): void
-}
-
-// fuse-native and @napi-rs/xattr are dependencies of @layerdeck/core: resolve them from there.
-const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url))
-const Fuse = requireFromCore('fuse-native') as FuseCtor
-const xattr = requireFromCore('@napi-rs/xattr') as Xattr
-
+const sys = createSys()
+const binding = loadBinding()
+const io = new Float64Array(IO.size)
 const ERRNO = constants.errno as Record<string, number>
-const EIO = ERRNO.EIO ?? 5
-const ENODATA = ERRNO.ENODATA ?? 61
+process.umask(0)
 
-/** Same option string as LayerDeck (use_ino, big_writes, atomic_o_trunc, dev, suid travel in fsname). */
-const FSNAME = 'passthrough,use_ino,big_writes,atomic_o_trunc,dev,suid'
-const O_CREAT_EXCL_RDWR = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_RDWR
+const paths = new Map<number, string>([[1, '']])
+const ids = new Map<string, number>([['', 1]])
+const counts = new Map<number, number>()
+let next = 2
+const real = (id: number): string => `${root}${paths.get(id) ?? ''}`
+const child = (parent: number, name: string): string => `${paths.get(parent) ?? ''}/${name}`
 
-function errnoOf(err: unknown): number {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined
-  if (typeof code === 'string') {
-    if (code === 'ENOTSUP') return -(ERRNO.EOPNOTSUPP ?? 95)
-    const errno = ERRNO[code]
-    if (errno !== undefined) return -errno
-  }
-  // @napi-rs/xattr throws plain Errors carrying the OS message only.
-  const message = err instanceof Error ? err.message : ''
-  if (/No data available|ENODATA/.test(message)) return -ENODATA
-  if (/not supported/i.test(message)) return -(ERRNO.EOPNOTSUPP ?? 95)
-  return -EIO
+function fail(err: unknown): number {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : ''
+  return -(ERRNO[code] ?? ERRNO.EIO ?? 5)
 }
-
-function statOf(s: fs.Stats): object {
-  return {
-    mode: s.mode,
-    uid: s.uid,
-    gid: s.gid,
-    size: s.size,
-    dev: s.dev,
-    nlink: s.nlink,
-    ino: s.ino,
-    rdev: s.rdev,
-    blksize: s.blksize,
-    blocks: s.blocks,
-    atime: s.atimeMs,
-    mtime: s.mtimeMs,
-    ctime: s.ctimeMs,
-  }
-}
-
-/** Runs `fn` and answers FUSE with its value (or 0), or with the mapped errno. */
-function answer(cb: Done, fn: () => unknown): void {
-  let result: unknown
+const guard = (fn: () => number): number => {
   try {
-    result = fn()
+    return fn()
   } catch (err) {
-    cb(errnoOf(err))
-    return
+    return fail(err)
   }
-  if (result === undefined) cb(0)
-  else cb(0, result)
 }
-
-function io(cb: IoDone, fn: () => number): void {
-  let n: number
-  try {
-    n = fn()
-  } catch (err) {
-    n = errnoOf(err)
-  }
-  cb(n)
+function attr(s: FileStat): void {
+  io.set([s.ino, s.mode, s.nlink, s.uid, s.gid, s.rdev, s.size, s.blksize, s.blocks, s.atimeSec, s.atimeNsec, s.mtimeSec, s.mtimeNsec, s.ctimeSec, s.ctimeNsec, 1, 1, 0], IO.attr)
 }
-
-function lstat(real: string): object {
-  const s = fs.lstatSync(real, { throwIfNoEntry: false })
+function stat(path: string): FileStat {
+  const s = sys.lstat(path)
   if (s === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' })
-  return statOf(s)
+  return s
 }
+function entry(rel: string): number {
+  attr(stat(`${root}${rel}`))
+  let id = ids.get(rel)
+  if (id === undefined) {
+    id = next++
+    ids.set(rel, id)
+    paths.set(id, rel)
+  }
+  counts.set(id, (counts.get(id) ?? 0) + 1)
+  return id
+}
+const dirs = new Map<number, { names: string[]; types: Float64Array }>()
+let nextDir = 1
 
-/**
- * Names with each entry's attributes, as LayerDeck's adapter does: libfuse then hands the kernel
- * the type and inode of every entry, so `find` needs no lookup per entry.
- */
-function readdir(dir: string, isRoot: boolean, cb: Done): void {
-  const names = ['.', '..']
-  const stats: object[] = []
-  try {
-    const self = lstat(dir)
-    stats.push(self, isRoot ? self : lstat(`${dir}/..`))
-    for (const name of fs.readdirSync(dir)) {
-      const s = fs.lstatSync(`${dir}/${name}`, { throwIfNoEntry: false })
-      if (s === undefined) continue // removed since readdir
-      names.push(name)
-      stats.push(statOf(s))
+const ops: LowLevelOps = {
+  lookup: (p, name) => guard(() => entry(child(p, name))),
+  forget: (id, n) => {
+    const left = (counts.get(id) ?? 0) - n
+    if (left > 0 || id === 1) return void counts.set(id, left)
+    counts.delete(id)
+    const rel = paths.get(id)
+    paths.delete(id)
+    if (rel !== undefined && ids.get(rel) === id) ids.delete(rel)
+  },
+  getattr: (id, fh) => guard(() => (attr(fh >= 0 ? sys.fstat(fh) : stat(real(id))), 0)),
+  setattr: (id, valid, mode, uid, gid, size, aSec, aNsec, mSec, mNsec, fh) =>
+    guard(() => {
+      const p = real(id)
+      if (valid & (SET.uid | SET.gid)) sys.lchown(p, valid & SET.uid ? uid : -1, valid & SET.gid ? gid : -1)
+      if (valid & SET.mode) sys.chmod(p, mode & 0o7777)
+      if (valid & SET.size) {
+        if (fh >= 0) sys.ftruncate(fh, size)
+        else sys.truncate(p, size)
+      }
+      if (valid & (SET.atime | SET.mtime)) sys.utimens(p, { sec: aSec, nsec: aNsec }, { sec: mSec, nsec: mNsec })
+      attr(fh >= 0 ? sys.fstat(fh) : stat(p))
+      return 0
+    }),
+  readlink: (id) => {
+    try {
+      return sys.readlink(real(id))
+    } catch (err) {
+      return fail(err)
     }
-  } catch (err) {
-    cb(errnoOf(err))
-    return
-  }
-  cb(0, names, stats)
-}
-
-function statfsOf(real: string): object {
-  const s = fs.statfsSync(real)
-  let { bsize, blocks, bfree, bavail } = s
-  // fuse-native passes statfs fields as 32-bit integers (as LayerDeck does).
-  while (blocks > 0xffffffff) {
-    bsize *= 2
-    blocks = Math.floor(blocks / 2)
-    bfree = Math.floor(bfree / 2)
-    bavail = Math.floor(bavail / 2)
-  }
-  const files = Math.min(s.files, 0xffffffff)
-  const ffree = Math.min(s.ffree, 0xffffffff)
-  return {
-    bsize,
-    frsize: bsize,
-    blocks,
-    bfree,
-    bavail,
-    files,
-    ffree,
-    favail: ffree,
-    fsid: 0,
-    flag: 0,
-    namemax: 255,
-  }
-}
-
-function dataOps(r: (path: string) => string): object {
-  return {
-    init: (cb: Done) => cb(0),
-    statfs: (path: string, cb: Done) => answer(cb, () => statfsOf(r(path))),
-    getattr: (path: string, cb: Done) => answer(cb, () => lstat(r(path))),
-    fgetattr: (_path: string, fd: number, cb: Done) => answer(cb, () => statOf(fs.fstatSync(fd))),
-    readdir: (path: string, cb: Done) => readdir(r(path), path === '/', cb),
-    readlink: (path: string, cb: Done) => answer(cb, () => fs.readlinkSync(r(path))),
-    open: (path: string, flags: number, cb: Done) => answer(cb, () => fs.openSync(r(path), flags)),
-    create: (path: string, mode: number, cb: Done) =>
-      answer(cb, () => fs.openSync(r(path), O_CREAT_EXCL_RDWR, mode & 0o7777)),
-    read: (_p: string, fd: number, buf: Buffer, len: number, pos: number, cb: IoDone) =>
-      io(cb, () => fs.readSync(fd, buf, 0, len, pos)),
-    write: (_p: string, fd: number, buf: Buffer, len: number, pos: number, cb: IoDone) =>
-      io(cb, () => fs.writeSync(fd, buf, 0, len, pos)),
-    fsync: (_path: string, datasync: number, fd: number, cb: Done) =>
-      answer(cb, () => (datasync !== 0 ? fs.fdatasyncSync(fd) : fs.fsyncSync(fd))),
-    release: (_path: string, fd: number, cb: Done) => answer(cb, () => fs.closeSync(fd)),
-    truncate: (path: string, size: number, cb: Done) =>
-      answer(cb, () => fs.truncateSync(r(path), size)),
-    ftruncate: (_path: string, fd: number, size: number, cb: Done) =>
-      answer(cb, () => fs.ftruncateSync(fd, size)),
-  }
-}
-
-function namespaceOps(r: (path: string) => string): object {
-  return {
-    unlink: (path: string, cb: Done) => answer(cb, () => fs.unlinkSync(r(path))),
-    rmdir: (path: string, cb: Done) => answer(cb, () => fs.rmdirSync(r(path))),
-    mkdir: (path: string, mode: number, cb: Done) =>
-      answer(cb, () => fs.mkdirSync(r(path), { mode: mode & 0o7777 })),
-    symlink: (target: string, path: string, cb: Done) =>
-      answer(cb, () => fs.symlinkSync(target, r(path))),
-    link: (from: string, to: string, cb: Done) => answer(cb, () => fs.linkSync(r(from), r(to))),
-    rename: (from: string, to: string, cb: Done) => answer(cb, () => fs.renameSync(r(from), r(to))),
-    chmod: (path: string, mode: number, cb: Done) =>
-      answer(cb, () => fs.chmodSync(r(path), mode & 0o7777)),
-    chown: (path: string, uid: number, gid: number, cb: Done) =>
-      answer(cb, () => fs.lchownSync(r(path), uid, gid)),
-    utimens: (path: string, atime: number, mtime: number, cb: Done) =>
-      answer(cb, () => fs.lutimesSync(r(path), atime / 1000, mtime / 1000)),
-  }
-}
-
-function xattrOps(r: (path: string) => string): object {
-  return {
-    getxattr: (path: string, name: string, _position: number, cb: Done) =>
-      answer(cb, () => xattr.getAttributeSync(r(path), name)),
-    listxattr: (path: string, cb: Done) => answer(cb, () => xattr.listAttributesSync(r(path))),
-    setxattr: (
-      path: string,
-      name: string,
-      buf: Buffer,
-      _position: number,
-      _flags: number,
-      cb: Done,
-    ) => answer(cb, () => xattr.setAttributeSync(r(path), name, Buffer.from(buf))),
-    removexattr: (path: string, name: string, cb: Done) =>
-      answer(cb, () => xattr.removeAttributeSync(r(path), name)),
-  }
-}
-
-function main(): void {
-  const [root, mountpoint] = process.argv.slice(2)
-  if (root === undefined || mountpoint === undefined) {
-    process.stderr.write('usage: passthrough.ts ROOT MOUNTPOINT\n')
-    process.exit(2)
-  }
-  const base = fs.realpathSync(root)
-  const r = (path: string): string => (path === '/' ? base : base + path)
-  // The kernel has applied the caller's umask to every mode it sends (as in LayerDeck).
-  process.umask(0)
-  const ops = { ...dataOps(r), ...namespaceOps(r), ...xattrOps(r) }
-  const fuse = new Fuse(mountpoint, ops, {
-    timeout: false,
-    allowOther: true,
-    defaultPermissions: true,
-    autoCache: true,
-    fsname: FSNAME,
-    subtype: 'passthrough',
-  })
-  fuse.mount((err) => {
-    if (err) {
-      process.stderr.write(`passthrough: cannot mount ${mountpoint}: ${err.message}\n`)
-      process.exit(1)
+  },
+  mknod: (p, name, mode, rdev) => guard(() => (sys.mknod(`${root}${child(p, name)}`, mode, rdev), entry(child(p, name)))),
+  mkdir: (p, name, mode) => guard(() => (sys.mkdir(`${root}${child(p, name)}`, mode), entry(child(p, name)))),
+  unlink: (p, name) => guard(() => (sys.unlink(`${root}${child(p, name)}`), 0)),
+  rmdir: (p, name) => guard(() => (sys.rmdir(`${root}${child(p, name)}`), 0)),
+  symlink: (p, name, target) => guard(() => (sys.symlink(target, `${root}${child(p, name)}`), entry(child(p, name)))),
+  rename: (p, name, np, nn, flags) =>
+    guard(() => {
+      const from = child(p, name)
+      const to = child(np, nn)
+      sys.rename(`${root}${from}`, `${root}${to}`, flags)
+      const id = ids.get(from)
+      if (id !== undefined) {
+        ids.delete(from)
+        ids.set(to, id)
+        paths.set(id, to)
+      }
+      return 0
+    }),
+  link: (id, np, nn) => guard(() => (sys.link(real(id), `${root}${child(np, nn)}`), entry(child(np, nn)))),
+  open: (id, flags) => guard(() => ((io[IO.keepCache] = 1), sys.open(real(id), flags & ~(0o100 | 0o200 | 0o400), 0))),
+  create: (p, name, mode, flags) =>
+    guard(() => {
+      const fd = sys.open(`${root}${child(p, name)}`, (flags & ~0o3) | 0o2 | 0o100 | 0o200, mode & 0o7777)
+      io[IO.node] = entry(child(p, name))
+      return fd
+    }),
+  release: (_id, fh) => sys.close(fh),
+  opendir: (id) =>
+    guard(() => {
+      const names = ['.', '..', ...sys.readdir(real(id))]
+      const types = new Float64Array(names.length * 2)
+      names.forEach((n, i) => {
+        const s = n === '.' || n === '..' ? undefined : sys.lstat(`${real(id)}/${n}`)
+        types[i * 2] = s?.ino ?? 1
+        types[i * 2 + 1] = s?.mode ?? 0o040000
+      })
+      dirs.set(nextDir, { names, types })
+      return nextDir++
+    }),
+  readdir: (_id, dh, offset, size) => {
+    const d = dirs.get(dh)
+    if (d === undefined) return -(ERRNO.EBADF ?? 9)
+    const count = Math.max(0, Math.min(d.names.length - offset, Math.ceil(size / 32)))
+    return [d.names.slice(offset, offset + count), d.types.subarray(offset * 2, (offset + count) * 2), offset]
+  },
+  releasedir: (_id, dh) => void dirs.delete(dh),
+  statfs: () =>
+    guard(() => {
+      const s = sys.statfs(root)
+      io.set([s.bsize, s.bsize, s.blocks, s.bfree, s.bavail, s.files, s.ffree, 255], IO.attr)
+      return 0
+    }),
+  setxattr: (id, name, value) => guard(() => (sys.setXattr(real(id), name, value), 0)),
+  getxattr: (id, name) => {
+    try {
+      return sys.getXattr(real(id), name) ?? -(ERRNO.ENODATA ?? 61)
+    } catch (err) {
+      return fail(err)
     }
-    process.stdout.write(`passthrough: mounted ${base} at ${mountpoint}\n`)
-  })
-  const stop = (): void => {
-    fuse.unmount((err) => {
-      if (err) process.stderr.write(`passthrough: ${err.message}\n`)
-      process.exit(err ? 1 : 0)
-    })
-  }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
+  },
+  listxattr: (id) => {
+    try {
+      return sys.listXattr(real(id))
+    } catch (err) {
+      return fail(err)
+    }
+  },
+  removexattr: (id, name) => guard(() => (sys.removeXattr(real(id), name), 0)),
+  wrote: () => undefined,
+  ended: () => process.exit(0),
+  gone: () => session !== undefined && binding.fuseAbort(session),
+  error: (err) => console.error('passthrough:', err),
 }
 
-main()
+const session = binding.fuseMount(mountpoint, 'allow_other,default_permissions,dev,suid,fsname=passthrough,subtype=passthrough', ops, io, Number(process.env.LAYERDECK_FUSE_THREADS ?? 2), 1 << 20)
+process.stdout.write('passthrough: mounted\n')
+const stop = (): void => binding.fuseUnmount(session)
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)

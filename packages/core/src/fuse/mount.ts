@@ -53,6 +53,8 @@ function mountOptions(storage: string): string {
   return `allow_other,default_permissions,dev,suid,fsname=${fsname},subtype=layerdeck`
 }
 
+/** What serves the mount, for `info` (the agent's device page shows it). */
+const ENGINE = 'LayerDeck engine on libfuse3 (low-level API)'
 const THREADS = Number(process.env.LAYERDECK_FUSE_THREADS ?? 2)
 const MAX_WRITE = 1 << 20
 /** A lazily unmounted tree keeps being served this long for its open files, then is abandoned. */
@@ -188,7 +190,14 @@ async function startControl(
   noteFull: (what: string) => void,
   recordedBase: string | undefined,
 ): Promise<ControlServer> {
-  const info = { base: paths.base, storage: paths.storage, mountpoint: paths.mountpoint, pid: process.pid, since: Date.now() }
+  const info = {
+    base: paths.base,
+    storage: paths.storage,
+    mountpoint: paths.mountpoint,
+    pid: process.pid,
+    since: Date.now(),
+    engine: ENGINE,
+  }
   const control = await startControlServer(overlay, info, log, kernel, noteFull, recordedBase)
   overlay.onChange = (event) => {
     onChange?.(event)
