@@ -75,12 +75,18 @@ describe('backup and restore through real mounts', () => {
     await unmount(m)
   })
 
-  it('refuses to restore into a mounted storage', async () => {
+  it('restores live into a mounted storage, and the restore can be undone', async () => {
     const m = await mount()
-    const r = await cli(`restore ${q(backup())} --storage ${q(storage)} --yes`)
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/is in use: layerdeck \(pid \d+\) is serving it/)
     await shOk(`echo extra > ${q(mnt)}/etc/extra`)
+    const r = await cli(`restore ${q(backup())} --storage ${q(storage)} --replace --yes`)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/1 removed/)
+    expect(r.stdout).toMatch(/reset --undo' brings it back/)
+    // At once through the mount: the storage is the backup again.
+    expect(await snapshotTree(mnt)).toEqual(expected)
+    const undo = await cli(`reset --storage ${q(storage)} --undo --yes`)
+    expect(undo.code, undo.stderr).toBe(0)
+    expect(await shOk(`cat ${q(mnt)}/etc/extra`)).toBe('extra\n')
     await unmount(m)
   })
 

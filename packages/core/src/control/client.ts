@@ -1,11 +1,13 @@
 /** The client side of the control channel: one connection per request, or a watch stream. */
 import { connect, type Socket } from 'node:net'
 import { OverlayError } from '../engine/OverlayError.ts'
+import { BackupError, type BackupProblem } from '../backup/BackupError.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import { trustedSocket } from './socketDir.ts'
 import {
   onLines,
   socketPath,
+  type ControlError,
   type ControlEvent,
   type ControlRequest,
   type ControlResponse,
@@ -70,7 +72,7 @@ export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000):
       const res = value as ControlResponse
       if (res.id !== 1) return
       if (res.ok) done(() => resolve(res.result))
-      else done(() => reject(Object.assign(new Error(res.error.message), res.error)))
+      else done(() => reject(remoteError(res.error)))
     })
     socket.once('error', (err: NodeJS.ErrnoException) =>
       done(() => reject(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? stoppedBeforeAnswering(body.op) : err)),
@@ -78,6 +80,12 @@ export function request(socket: Socket, body: RequestBody, timeoutMs = 120_000):
     socket.once('close', () => done(() => reject(stoppedBeforeAnswering(body.op))))
     socket.write(`${JSON.stringify({ ...body, id: 1 })}\n`)
   })
+}
+
+/** The daemon's refusal as the same error the library throws locally (a BackupError keeps its problem). */
+function remoteError(error: ControlError): Error {
+  const err = error.problem !== undefined ? new BackupError(error.problem as BackupProblem, error.message) : new Error(error.message)
+  return Object.assign(err, { code: error.code, ...(error.openFiles ? { openFiles: error.openFiles } : {}) })
 }
 
 const CHANGES = new Set(['revert', 'reset', 'undo', 'purge', 'restore'])

@@ -68,6 +68,8 @@ export interface ControlError {
   message: string
   /** With EBUSY from revert/reset/undo/restore: the open files the change would strand. */
   openFiles?: OpenFile[]
+  /** A refused backup or restore: its BackupError problem (invalid-input, too-large, ...). */
+  problem?: string
 }
 
 /** An open file on the mount, and who holds it. */

@@ -190,8 +190,9 @@ function answer(h: HandlerContext, socket: Socket, line: string, watchers: Set<S
   const fail = (err: unknown): void => {
     const code = errorCode(err) ?? 'EIO'
     const message = err instanceof Error ? err.message : String(err)
-    const openFiles = (err as { openFiles?: unknown }).openFiles
-    socket.write(`${JSON.stringify({ id, ok: false, error: { code, message, ...(openFiles ? { openFiles } : {}) } })}\n`)
+    const { openFiles, problem } = err as { openFiles?: unknown; problem?: unknown }
+    const error = { code, message, ...(openFiles ? { openFiles } : {}), ...(typeof problem === 'string' ? { problem } : {}) }
+    socket.write(`${JSON.stringify({ id, ok: false, error })}\n`)
   }
   try {
     const req = JSON.parse(line) as ControlRequest
