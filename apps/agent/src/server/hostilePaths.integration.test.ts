@@ -65,6 +65,14 @@ describe('hostile paths', () => {
     expect(await shOk(`cat ${f.mnt}/etc/hosts`)).toContain('historian')
   })
 
+  it('shows a name that is not UTF-8 as its bytes (lone surrogates), and refuses it as input', async () => {
+    const r = await f.request('GET', '/api/tree?path=/var/lib', { cookie: admin })
+    expect(r.text).toContain('"name":"inv\\udcff"')
+    expect((r.json as { entries: Array<{ name: string }> }).entries.map((e) => e.name)).toEqual(['inv\udcff'])
+    expect((await f.request('GET', '/api/file?path=/var/lib/inv%FF', { cookie: admin })).status).toBe(400)
+    expect((await f.request('POST', '/api/revert', { cookie: admin, body: { paths: ['/var/lib/inv\udcff'] } })).status).toBe(400)
+  })
+
   it('normalises harmless spellings and says 404 for what does not exist', async () => {
     expect((await f.request('GET', `/api/file?path=${encodeURIComponent('//etc/./hosts')}`, { cookie: admin })).json).toMatchObject({ path: '/etc/hosts' })
     expect((await f.request('GET', '/api/file?path=/etc/nothing', { cookie: admin })).status).toBe(404)

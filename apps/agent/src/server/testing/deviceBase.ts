@@ -13,6 +13,7 @@ printf 'ELF\\000\\001\\002\\003binary' > usr/bin/tool && chmod 755 usr/bin/tool
 ln -s hosts etc/hosts.link
 ln -s /etc etc-link
 for i in $(seq -w 1 30); do echo "file $i" > big/f$i; done
+echo raw > var/lib/$'inv\\xff'
 `
 
 /** Edits, adds, deletes and chmods through the mount, from a child process. */

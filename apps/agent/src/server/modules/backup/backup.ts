@@ -1,6 +1,7 @@
 /**
  * Backup and restore over HTTP. A backup streams the .tar.gz `layerdeck backup` writes, as is
- * (no Content-Encoding), from a consistent snapshot when the daemon offers one. A restore is
+ * (no Content-Encoding): createBackup reads a point-in-time snapshot the daemon takes for it
+ * (held on its own connection, released when the backup ends or the agent goes). A restore is
  * streamed to a 0600 file in the agent's data folder, capped while it arrives and checked for
  * gzip; then the daemon checks the whole archive (hostile ones are refused, nothing changed),
  * plans it, and applies it live (undoable like a reset).
@@ -16,29 +17,13 @@ import { ApiError } from '../../http/ApiError.ts'
 /** Streams the backup; a failure after the headers went ends the download short (the client sees a broken archive). */
 export async function sendBackup(ctx: AgentContext, res: Response): Promise<void> {
   if (ctx.sys.lstat(ctx.paths.upper) === undefined) throw new ApiError('unavailable', `the storage ${ctx.paths.root} is missing`)
-  const snapshot = await takeSnapshot(ctx)
-  try {
-    const host = (ctx.link.state.info?.mountpoint ?? 'device').split('/').filter(Boolean).pop() ?? 'device'
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-    res.status(200)
-    res.setHeader('Content-Type', 'application/gzip')
-    res.setHeader('Content-Disposition', `attachment; filename="layerdeck-${host}-${stamp}.tar.gz"`)
-    res.setHeader('Cache-Control', 'no-store')
-    await createBackup(res, { storage: snapshot?.storage ?? ctx.paths.root, sys: ctx.sys })
-  } finally {
-    if (snapshot !== undefined) await ctx.link.call({ op: 'release', snapshot: snapshot.id }).catch(() => undefined)
-  }
-}
-
-/** A consistent snapshot from the daemon, when it offers one (`snapshot` answers { snapshot, storage }). */
-async function takeSnapshot(ctx: AgentContext): Promise<{ id: string; storage: string } | undefined> {
-  if (ctx.link.state.mode !== 'daemon') return undefined
-  try {
-    const r = (await ctx.link.call({ op: 'snapshot' })) as { snapshot?: unknown; storage?: unknown }
-    return typeof r.snapshot === 'string' && typeof r.storage === 'string' ? { id: r.snapshot, storage: r.storage } : undefined
-  } catch {
-    return undefined // a daemon without snapshots: a fuzzy backup, each entry as it was when read
-  }
+  const host = (ctx.link.state.info?.mountpoint ?? 'device').split('/').filter(Boolean).pop() ?? 'device'
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  res.status(200)
+  res.setHeader('Content-Type', 'application/gzip')
+  res.setHeader('Content-Disposition', `attachment; filename="layerdeck-${host}-${stamp}.tar.gz"`)
+  res.setHeader('Cache-Control', 'no-store')
+  await createBackup(res, { storage: ctx.paths.root, sys: ctx.sys })
 }
 
 /** Saves the request body to DATA/uploads/, at most `max` bytes; checks the gzip magic. */
