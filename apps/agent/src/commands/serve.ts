@@ -1,4 +1,5 @@
 /** `layerdeck serve`: the HTTP agent (API + dashboard) for one storage, in the foreground. */
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import type { Command } from 'commander'
@@ -16,6 +17,7 @@ interface ServeFlags {
   sessionIdle: string
   maxUpload: string
   nice: string
+  idle?: boolean
 }
 
 export function registerServe(program: Command): void {
@@ -33,6 +35,7 @@ export function registerServe(program: Command): void {
     .option('--session-idle <minutes>', 'sign a browser out after this long without a request', '30')
     .option('--max-upload <size>', 'largest backup a restore accepts (e.g. 512M, 2G)', '1G')
     .option('--nice <n>', 'scheduling priority of the agent (0-19): it yields the CPU to the mount daemon and the device', '10')
+    .option('--idle', 'run the agent only on CPU time nothing else wants (SCHED_IDLE, via chrt): the filesystem never waits for it, but a busy device can starve the dashboard')
     .addHelpText(
       'after',
       '\nThe agent is its own process: it never serves FUSE. It reads base and storage directly and sends\n' +
@@ -75,7 +78,7 @@ async function runServe(flags: ServeFlags): Promise<void> {
   const stopped = onStopSignal(() => started.catch(() => undefined).then(() => agent.stop()))
   // After start: a mount daemon the agent starts keeps the normal priority.
   const listening = agent.start().then(() => {
-    lowerPriority(flags.nice)
+    lowerPriority(flags.nice, flags.idle === true)
     return agent.listen(port, flags.host, tls)
   })
   started = listening
@@ -104,10 +107,16 @@ function onStopSignal(stop: () => Promise<void>): Promise<void> {
   })
 }
 
-function lowerPriority(text: string): void {
+function lowerPriority(text: string, idle: boolean): void {
   const n = Number(text)
   if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`--nice must be a whole number from 0 to 19, not ${text}`)
   setPriority(n)
+  if (!idle) return
+  try {
+    execFileSync('chrt', ['--all-tasks', '--idle', '--pid', '0', String(process.pid)], { stdio: 'ignore' })
+  } catch {
+    process.stderr.write('layerdeck: warning: --idle needs chrt (util-linux); the agent runs at --nice only\n')
+  }
 }
 
 function minutes(text: string): number {

@@ -80,8 +80,16 @@ export function createAgent(config: AgentConfig): Agent {
 }
 
 /** Every module of the agent, from one config (the daemon link last: it reports to the others). */
+function realStorage(dir: string): string {
+  try {
+    return realpathSync(dir)
+  } catch {
+    throw new Error(`storage ${dir} does not exist (check --storage: the folder that holds upper/ and work/)`)
+  }
+}
+
 function buildContext(config: AgentConfig): AgentContext {
-  const storage = realpathSync(config.storage)
+  const storage = realStorage(config.storage)
   const files = ensureDataDir(config.data, storage)
   const secret = loadSecret(files)
   const log = config.log ?? quiet
