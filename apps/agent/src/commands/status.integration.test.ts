@@ -117,6 +117,15 @@ describe('status, diff, usage', () => {
     await shOk(`rm ${mnt}/watched`)
   })
 
+  it('names the writer of each change in --watch text: command, pid, uid', async () => {
+    const watcher = sh(`timeout 4 ${LAYERDECK_BIN} status --storage ${storage} --watch`)
+    await new Promise((r) => setTimeout(r, 2000))
+    await shOk(`echo 'by python' | python3 -c "import sys; open('${mnt}/written', 'w').write(sys.stdin.read())"`)
+    const out = (await watcher).stdout
+    expect(out).toMatch(/ create +\/written {2}by python3 \(pid \d+, uid 0\)$/m)
+    await shOk(`rm ${mnt}/written`)
+  })
+
   it('works the same on the unmounted storage, and refuses bad input', async () => {
     await mount?.stop()
     mount = undefined

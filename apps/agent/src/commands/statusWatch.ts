@@ -29,5 +29,8 @@ export async function runWatch(flags: StorageFlags): Promise<void> {
 function formatEvent(e: ControlEvent): string {
   const time = new Date(e.time).toISOString()
   const to = 'to' in e && e.to !== undefined ? ` -> ${showPath(e.to)}` : ''
-  return `${time} ${showPath(e.kind).padEnd(9)}${showPath(e.path)}${to}`
+  // Who made it: "by vi (pid 812, uid 0)", from the process the FUSE request came from.
+  const w = 'writer' in e ? e.writer : undefined
+  const by = w === undefined ? '' : `  by ${showPath(w.command ?? '?')} (pid ${w.pid}, uid ${w.uid})`
+  return `${time} ${showPath(e.kind).padEnd(9)}${showPath(e.path)}${to}${by}`
 }
