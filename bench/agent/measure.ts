@@ -74,7 +74,10 @@ export function startLoad(args: string[]): { child: ChildProcess; done: Promise<
   return { child, done }
 }
 
-/** Opens `n` /api/events streams; `waitAll(match)` resolves with each stream's delay to the first frame matching. */
+/**
+ * Opens `n` /api/events streams; `waitAll(text)` resolves with each stream's delay from the
+ * event's own time (when the daemon saw the change) to the frame's arrival.
+ */
 export async function openStreams(url: string, cookie: string, n: number): Promise<{ waitAll(text: string): Promise<number[]>; close(): void }> {
   const u = new URL(url)
   const listeners: Array<(chunk: string) => void> = []
@@ -92,19 +95,18 @@ export async function openStreams(url: string, cookie: string, n: number): Promi
     ),
   )
   return {
-    waitAll: (text) => {
-      const start = process.hrtime.bigint()
-      return Promise.all(
+    waitAll: (text) =>
+      Promise.all(
         reqs.map(
           (_, i) =>
             new Promise<number>((resolve) => {
               listeners[i] = (c) => {
-                if (c.includes(text)) resolve(Number(process.hrtime.bigint() - start) / 1e6)
+                const time = /"time":(\d+)/.exec(c)
+                if (c.includes(text) && time !== null) resolve(Date.now() - Number(time[1]))
               }
             }),
         ),
-      )
-    },
+      ),
     close: () => reqs.forEach((r) => r.destroy()),
   }
 }
