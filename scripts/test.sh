@@ -25,6 +25,22 @@ step "dashboard build (fails above its JS budget)" pnpm -s build:dashboard
 step unit vitest unit
 step "dashboard components" vitest dashboard
 step "integration (real FUSE mounts)" vitest integration
+# POSIX conformance of the mount where it once failed (times, links, renames, long paths): a subset
+# of pjdfstest (the whole suite, 8,798 assertions, takes ~14 min: ../shared/pjdfstest/run.sh layerdeck).
+pjdfstest() {
+  local runner=../shared/pjdfstest/run.sh out
+  if [[ ! -f $runner ]]; then
+    echo "pjdfstest not found at $runner: skipped"
+    return 0
+  fi
+  out=$(ONLY='tests/utimensat tests/link tests/rename/00.t tests/unlink/03.t tests/mkdir/03.t' bash "$runner" layerdeck . 2>&1)
+  echo "$out" | tail -n 20
+  local ok=0
+  [[ $(echo "$out" | tail -n 1) =~ ^[0-9]+\ passed,\ 0\ failed$ ]] && ok=1
+  echo "{\"numPassedTests\": $ok, \"numFailedTests\": $((1 - ok))}" >"$REPORTS/pjdfstest.json"
+  ((ok == 1))
+}
+step "POSIX conformance (pjdfstest subset)" pjdfstest
 # Browser tests append their step here (e2e/).
 
 # One closing line for every run (expected failures of documented gaps count as passed).
