@@ -109,8 +109,8 @@ with tarfile.open(fileobj=buf, mode='w') as t:
 sys.stdout.buffer.write(gzip.compress(buf.getvalue()))
 " | base64 -w0`)
     const hostile = await restore(Buffer.from(evil, 'base64'))
-    // Refused by the archive check (400), or by a daemon that cannot restore live yet (503).
-    expect([400, 503]).toContain(hostile.status)
+    expect([hostile.status, (hostile.json as { problem: string }).problem]).toEqual([400, 'invalid-input'])
+    expect((hostile.json as { message: string }).message).toMatch(/nothing was changed/)
     expect(await storageHash()).toBe(before)
     expect(readdirSync(`${f.data}/uploads`)).toEqual([])
   })
