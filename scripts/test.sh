@@ -41,7 +41,20 @@ pjdfstest() {
   ((ok == 1))
 }
 step "POSIX conformance (pjdfstest subset)" pjdfstest
-# Browser tests append their step here (e2e/).
+# Browser tests: the technician's journeys in Debian's Chromium on real devices (e2e/, ~2 min).
+# Playwright's JSON report is turned into the counts the closing line adds up.
+e2e() {
+  local status=0 report="$REPORTS/e2e.playwright"
+  E2E_REPORT="$report" pnpm -s e2e || status=$?
+  node -e '
+    const fs = require("fs")
+    const s = fs.existsSync(process.argv[1]) ? JSON.parse(fs.readFileSync(process.argv[1], "utf8")).stats : undefined
+    const counts = s ? { numPassedTests: s.expected + s.flaky, numFailedTests: s.unexpected } : { numPassedTests: 0, numFailedTests: 1 }
+    console.log(JSON.stringify(counts))
+  ' "$report" >"$REPORTS/e2e.json"
+  return $status
+}
+step "e2e (Chromium)" e2e
 
 # One closing line for every run (expected failures of documented gaps count as passed).
 node -e '
