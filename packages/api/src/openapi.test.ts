@@ -19,7 +19,7 @@ describe('the OpenAPI document', () => {
 
   it('lists query parameters from the schemas and problems by status', () => {
     const tree = doc.paths['/api/tree']!.get!
-    expect(tree.parameters.map((p) => p.name).sort()).toEqual(['limit', 'offset', 'path'])
+    expect(tree.parameters.map((p) => p.name).sort()).toEqual(['limit', 'offset', 'path', 'q'])
     expect(Object.keys(tree.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404', '500']))
     expect(Object.keys(doc.paths['/api/revert']!.post!.responses)).toEqual(expect.arrayContaining(['403', '409', '415', '503']))
   })

@@ -16,6 +16,8 @@ export const treeQuerySchema = z.object({
   path: overlayPathSchema.optional().default('/'),
   offset: queryInt(0, 100_000_000, 0),
   limit: queryInt(1, TREE_PAGE_MAX, TREE_PAGE_DEFAULT),
+  /** Only names containing this text (case-insensitive); `total` then counts the matches. */
+  q: z.string().min(1).max(255).optional(),
 })
 export type TreeQuery = z.input<typeof treeQuerySchema>
 

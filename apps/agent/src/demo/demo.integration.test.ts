@@ -45,9 +45,14 @@ describe('startDemo', () => {
     expect(isMounted(device)).toBe(false)
   })
 
-  it('can have the kernel mount the storage instead (read-only for the agent)', async () => {
+  it('can have the kernel mount the storage instead, and start with no admin (the setup token)', async () => {
     const port = 18900 + Math.floor(Math.random() * 90)
-    demo = await startDemo({ dir: `${tmp.path}/kernel`, image: 'copy', port, host: '127.0.0.1', mount: 'kernel', log: () => undefined })
+    demo = await startDemo({ dir: `${tmp.path}/kernel`, image: 'copy', port, host: '127.0.0.1', mount: 'kernel', admin: false, log: () => undefined })
+    const token = demo.setupToken()
+    expect(token).toMatch(/^[A-Za-z0-9_-]{24}$/)
+    const setup = await send(demo.url.replace(/\/$/, ''), 'POST', '/api/setup', { body: { token, username: demo.username, password: demo.password } })
+    expect(setup.status).toBe(200)
+    expect(demo.setupToken()).toBeUndefined()
     const cookie = await signedIn(demo)
     const d = (await send(demo.url.replace(/\/$/, ''), 'GET', '/api/device', { cookie })).json as Device
     expect(d).toMatchObject({ actions: 'at-next-boot', mount: { state: 'kernel' } })

@@ -28,6 +28,8 @@ export interface DemoOptions {
   mount?: 'layerdeck' | 'kernel'
   /** Apply the technician's changes (default true). */
   changes?: boolean
+  /** Create the admin (default true); false: the agent starts on its first run and prints a setup token. */
+  admin?: boolean
   username?: string
   password?: string
   /** The layerdeck command (default bin/layerdeck from this checkout). */
@@ -43,6 +45,8 @@ export interface Demo {
   storage: string
   device: string
   data: string
+  /** The one-time setup token while no admin exists (admin: false), else undefined. */
+  setupToken(): string | undefined
   agentPid(): number | undefined
   /** kill -9 of the agent (the mount keeps being served). */
   killAgent(): Promise<void>
@@ -65,7 +69,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   const base = packImage({ rootfs: o.rootfs ?? `${REPO_ROOT}/examples/rootfs`, dir, rom, squashfs: (o.image ?? 'squashfs') === 'squashfs', log })
   const username = o.username ?? 'admin'
   const password = o.password ?? randomBytes(12).toString('base64url')
-  run(bin, ['user', 'add', username, '--storage', storage, '--role', 'admin'], `${password}\n`)
+  if (o.admin !== false) run(bin, ['user', 'add', username, '--storage', storage, '--role', 'admin'], `${password}\n`)
   const port = o.port ?? 8080
   const kernel = o.mount === 'kernel'
   if (kernel) kernelMount(base, storage, device)
@@ -89,6 +93,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
     storage,
     device,
     data: `${storage}/layerdeck`,
+    setupToken: () => (existsSync(`${storage}/layerdeck/setup-token`) ? readFileSync(`${storage}/layerdeck/setup-token`, 'utf8').trim() : undefined),
     agentPid: () => agent?.pid,
     killAgent: async () => {
       if (agent === undefined || agent.exitCode !== null) return

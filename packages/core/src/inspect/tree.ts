@@ -72,13 +72,16 @@ export class TreeLister {
     this.#minCached = options.minCached ?? 2000
   }
 
-  list(view: OverlayView, input: string, offset: number, limit: number): TreePage {
+  /** A page of the folder's entries; `q`: only names containing it (case-insensitive). */
+  list(view: OverlayView, input: string, offset: number, limit: number, q?: string): TreePage {
     const layers = new Layers(view.sys, view.base, view.paths)
     const r = resolveRequestPath(view, input, layers)
     if (r.entry === undefined) throw new OverlayError('ENOENT', 'tree', r.path)
     if (!isDir(r.entry.stat.mode)) throw new OverlayError('ENOTDIR', 'tree', r.path)
     const info = layers.dir(r.path) as DirInfo
-    const names = this.#names(view.sys, r.path, info)
+    const all = this.#names(view.sys, r.path, info)
+    const needle = q?.toLowerCase()
+    const names = needle === undefined ? all : all.filter((n) => n.toLowerCase().includes(needle))
     const seen = new Set<number>()
     const entries = names
       .slice(offset, offset + limit)

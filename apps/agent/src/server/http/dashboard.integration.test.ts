@@ -21,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(`${dist}/assets/app.js.br`, brotliCompressSync(js))
   const app = express()
   app.use('/api', (_req, res) => void res.status(404).json({ problem: 'not-found', message: 'x' }))
-  app.use('/built', dashboard(dist))
+  app.use('/built', dashboard(dist, 100))
   app.use('/unbuilt', dashboard(`${tmp.path}/none`))
   const server = app.listen(0, '127.0.0.1')
   await new Promise((r) => server.once('listening', r))
@@ -45,6 +45,17 @@ describe('the dashboard', () => {
       expect([route, page.status, await page.text()]).toEqual([route, 200, '<!doctype html><title>LayerDeck dashboard</title>'])
     }
     expect((await fetch(`${url}/api/whatever`)).status).toBe(404)
+  })
+
+  it('picks up a new build while it runs', async () => {
+    const dist = `${tmp.path}/dist`
+    writeFileSync(`${dist}/assets/app-2.js`, 'console.log("rebuilt")')
+    writeFileSync(`${dist}/index.html`, '<!doctype html><title>rebuilt</title>')
+    const { utimesSync } = await import('node:fs')
+    utimesSync(`${dist}/index.html`, new Date(), new Date(Date.now() + 60_000))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await (await fetch(`${url}/built/`)).text()).toBe('<!doctype html><title>rebuilt</title>')
+    expect((await fetch(`${url}/built/assets/app-2.js`)).status).toBe(200)
   })
 
   it('says it is not built yet until it is', async () => {

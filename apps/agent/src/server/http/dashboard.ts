@@ -1,10 +1,10 @@
 /**
  * GET / and the dashboard's assets: the build in apps/dashboard/dist served with its
  * pre-compressed .br/.gz files and an SPA fallback (sirv); until a build exists, a plain page
- * that says so. The folder is looked at again every few seconds, so a build made while the
- * agent runs is picked up.
+ * that says so. index.html is looked at again every few seconds, so a build made (or remade)
+ * while the agent runs is picked up.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { RequestHandler } from 'express'
 import sirv from 'sirv'
@@ -33,19 +33,35 @@ or use the API: <a href="/api/openapi.json">/api/openapi.json</a> describes it, 
 </body></html>
 `
 
-export function dashboard(dir: string): RequestHandler {
+export function dashboard(dir: string, recheckMs = RECHECK_MS): RequestHandler {
   let handler: RequestHandler | undefined
+  let built = -1 // index.html's mtime the handler was made for
   let checkedAt = 0
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next()
-    if (handler === undefined && Date.now() - checkedAt > RECHECK_MS) {
+    if (Date.now() - checkedAt > recheckMs) {
       checkedAt = Date.now()
-      if (existsSync(`${dir}/index.html`)) {
-        const serve = sirv(dir, { single: true, gzip: true, brotli: true, etag: true, dev: false })
-        handler = (rq, rs, nx) => serve(rq, rs, nx)
+      // A new build writes new hashed asset names: sirv lists the files once, so it is made again.
+      const mtime = indexMtime(dir)
+      if (mtime !== built) {
+        built = mtime
+        handler = mtime < 0 ? undefined : sirvHandler(dir)
       }
     }
     if (handler !== undefined) return handler(req, res, next)
     res.status(200).type('text/html').send(PLACEHOLDER)
   }
+}
+
+function indexMtime(dir: string): number {
+  try {
+    return statSync(`${dir}/index.html`).mtimeMs
+  } catch {
+    return -1
+  }
+}
+
+function sirvHandler(dir: string): RequestHandler {
+  const serve = sirv(dir, { single: true, gzip: true, brotli: true, etag: true, dev: false })
+  return (rq, rs, nx) => serve(rq, rs, nx)
 }

@@ -49,6 +49,8 @@ describe('GET /api/tree', () => {
     const names = pages.flatMap((p) => p.entries.map((e) => e.name))
     expect(names).toEqual(Array.from({ length: 30 }, (_, i) => `f${String(i + 1).padStart(2, '0')}`))
     expect((await get<TreePage>('/api/tree?path=/big&offset=30')).entries).toEqual([])
+    const found = await get<TreePage>('/api/tree?path=/big&q=F2&limit=5')
+    expect([found.total, found.entries.map((e) => e.name)]).toEqual([10, ['f20', 'f21', 'f22', 'f23', 'f24']])
   })
 
   it('refuses what is not a folder or does not exist', async () => {

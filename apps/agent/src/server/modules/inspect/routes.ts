@@ -24,7 +24,7 @@ export function inspectRoutes(ctx: AgentContext): Router {
   const viewer = requireAccess('viewer')
   r.get(endpoints.tree.path, viewer, (req, res) => {
     const q = parseQuery(treeQuerySchema, req)
-    sendJson(res, treePageSchema, ctx.tree.list(viewOf(ctx), q.path, q.offset, q.limit))
+    sendJson(res, treePageSchema, ctx.tree.list(viewOf(ctx), q.path, q.offset, q.limit, q.q))
   })
   r.get(endpoints.changes.path, viewer, (req, res) => {
     const q = parseQuery(changesQuerySchema, req)
