@@ -35,22 +35,25 @@ async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
       process.exitCode = 1
     })
   }
+  // Never removed: a signal that comes while the process winds down must not kill it (exit 0).
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  try {
-    mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
-    const { paths } = mounted
-    const stale = mounted.overlay.staleStagesRemoved
-    if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
-    for (const note of mounted.overlay.recovered) process.stderr.write(`layerdeck: ${note}\n`)
-    process.stdout.write(`layerdeck: mounted ${paths.base} + ${paths.storage} at ${paths.mountpoint}\n`)
-    if (stopping) stop()
-    const end = await mounted.ended
-    if (end === 'unmounted') process.stdout.write(`layerdeck: unmounted ${paths.mountpoint}\n`)
-    else if (end === 'external') process.stdout.write(`layerdeck: ${paths.mountpoint} was unmounted from outside; stopping\n`)
-    else process.stdout.write(`layerdeck: ${paths.mountpoint} left the mount table (lazy unmount); its open files were abandoned; stopping\n`)
-  } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
-  }
+  mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
+  const { paths } = mounted
+  const stale = mounted.overlay.staleStagesRemoved
+  if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
+  for (const note of mounted.overlay.recovered) process.stderr.write(`layerdeck: ${note}\n`)
+  process.stdout.write(`layerdeck: mounted ${paths.base} + ${paths.storage} at ${paths.mountpoint}\n`)
+  if (stopping) stop()
+  const end = await mounted.ended
+  const line =
+    end === 'unmounted'
+      ? `layerdeck: unmounted ${paths.mountpoint}\n`
+      : end === 'external'
+        ? `layerdeck: ${paths.mountpoint} was unmounted from outside; stopping\n`
+        : `layerdeck: ${paths.mountpoint} left the mount table (lazy unmount); its open files were abandoned; stopping\n`
+  // Everything is done: exit now rather than when the event loop drains, so a signal sent while
+  // the process winds down finds it gone, not half torn down (killed instead of exit 0).
+  await new Promise<void>((resolve) => process.stdout.write(line, () => resolve()))
+  process.exit(process.exitCode ?? 0)
 }
