@@ -97,7 +97,8 @@ wait_exit() {
     if ! is_our_child "$pid"; then
       local status=0
       wait "$pid" 2>/dev/null || status=$?
-      ((status == 0)) || warn "daemon $pid exited with status $status"
+      # 127: reaped already (by an earlier wait_exit): nothing to report.
+      ((status == 0 || status == 127)) || warn "daemon $pid exited with status $status"
       return 0
     fi
     sleep 0.05
