@@ -2,7 +2,27 @@
  * Journey 6: a backup downloaded from the dashboard; the storage changed; the backup restored
  * with replace: the storage equals the backup again, whiteouts included; the restore undone.
  */
-import { expect, test } from '../fixtures/fixtures.ts'
+import { expect, test, type Ctx } from '../fixtures/fixtures.ts'
+
+/** The dashboard's download: a gzip tar that keeps the deletion of /etc/motd as an OCI whiteout. */
+async function download({ app, device }: Ctx, archive: string): Promise<void> {
+  const file = await app.backup.download()
+  expect(file.suggestedFilename()).toMatch(/^layerdeck-.+\.tar\.gz$/)
+  await file.saveAs(archive)
+  expect(await device.shOk(`head -c 2 ${archive} | od -An -tx1`)).toMatch(/1f 8b/)
+  const list = await device.shOk(`tar -tzf ${archive}`)
+  expect(list).toMatch(/(^|\/)etc\/\.wh\.motd$/m)
+  expect(list).toMatch(/(^|\/)etc\/network\/interfaces$/m)
+}
+
+/** The dry run with replace: what is added, replaced and removed. */
+async function plan({ app }: Ctx): Promise<void> {
+  await expect(app.backup.plan).toBeVisible()
+  await expect(app.backup.planSection('Added')).toContainText('/etc/dnsmasq.d/meter-31.conf')
+  await expect(app.backup.planSection('Replaced')).toContainText('/etc/motd')
+  await expect(app.backup.planSection('Removed')).toContainText('/etc/hosts')
+  await expect(app.backup.planSection('Removed')).toContainText('/etc/issue')
+}
 
 test('backup downloaded, storage changed, restored with replace, restore undone', async ({
   app,
@@ -12,7 +32,6 @@ test('backup downloaded, storage changed, restored with replace, restore undone'
   const archive = `${device.dir}/backup.tar.gz`
   let backedUp: string[] = []
   let changed: string[] = []
-
   await journey.step('backup page', async () => {
     await app.signIn()
     await app.shell.go('Backup')
@@ -20,17 +39,7 @@ test('backup downloaded, storage changed, restored with replace, restore undone'
     backedUp = await device.snapshot('upper')
     expect(backedUp).toContainEqual(expect.stringMatching(/^\.\/etc\/motd c /))
   })
-
-  await journey.step('backup downloaded', async () => {
-    const download = await app.backup.download()
-    expect(download.suggestedFilename()).toMatch(/^layerdeck-.+\.tar\.gz$/)
-    await download.saveAs(archive)
-    expect(await device.shOk(`head -c 2 ${archive} | od -An -tx1`)).toMatch(/1f 8b/)
-    const list = await device.shOk(`tar -tzf ${archive}`)
-    expect(list).toMatch(/(^|\/)etc\/\.wh\.motd$/m)
-    expect(list).toMatch(/(^|\/)etc\/network\/interfaces$/m)
-  })
-
+  await journey.step('backup downloaded', () => download({ app, device, journey }, archive))
   await journey.step('storage changed', async () => {
     await device.shOk(`set -e; m=${device.mount}
       echo '10.0.0.5 historian' >> $m/etc/hosts
@@ -41,32 +50,14 @@ test('backup downloaded, storage changed, restored with replace, restore undone'
     expect(changed).not.toEqual(backedUp)
     expect(await device.isWhiteout('/etc/issue')).toBe(true)
   })
-
   await journey.step('restore plan', async () => {
     await app.backup.choose(archive, 'Replace')
     await app.backup.check()
-    await expect(app.backup.plan).toBeVisible()
-    const plan = app.backup.plan
-    await expect(
-      plan
-        .getByRole('group')
-        .or(plan.locator('details'))
-        .filter({ hasText: /^Added/ }),
-    ).toContainText('/etc/dnsmasq.d/meter-31.conf')
-    await expect(plan.locator('details').filter({ hasText: /^Replaced/ })).toContainText(
-      '/etc/motd',
-    )
-    await expect(plan.locator('details').filter({ hasText: /^Removed/ })).toContainText(
-      '/etc/hosts',
-    )
-    await expect(plan.locator('details').filter({ hasText: /^Removed/ })).toContainText(
-      '/etc/issue',
-    )
+    await plan({ app, device, journey })
     // A dry run changes nothing.
     expect(await device.snapshot('upper')).toEqual(changed)
     return app.backup.applyButton
   })
-
   await journey.step('restored with replace', async () => {
     await app.backup.apply()
     await expect(app.backup.restored).toBeVisible()
@@ -77,7 +68,6 @@ test('backup downloaded, storage changed, restored with replace, restore undone'
     expect(await device.read('/etc/issue')).toBe(await device.readBase('/etc/issue'))
     return app.backup.restored
   })
-
   await journey.step('restore undone', async () => {
     await journey.press(app.backup.undoCard.getByRole('button', { name: 'Undo reset' }))
     await expect(

@@ -4,11 +4,27 @@
  * is queued, not applied; at the next boot (a `layerdeck mount` of the same storage) it is.
  */
 import { startMount } from '@layerdeck/testkit'
-import { expect, test } from '../fixtures/fixtures.ts'
+import { expect, test, type Ctx } from '../fixtures/fixtures.ts'
 
 test.use({ deviceOptions: { kernel: true } })
 
 const PATH = '/etc/network/interfaces'
+const KERNEL_NOTE =
+  'This storage is mounted by the kernel: the revert is recorded and applied at the next boot.'
+
+/** The next boot: the kernel's overlay is gone, LayerDeck mounts the storage and applies the queue. */
+async function nextBoot({ device }: Ctx): Promise<void> {
+  await device.demo.stop()
+  const { base, storage, mount: mountpoint } = device
+  const boot = await startMount({ base, storage, mountpoint })
+  try {
+    expect(await device.read(PATH)).toBe(await device.readBase(PATH))
+    expect(await device.stat('upper', PATH)).toBeNull()
+    expect((await device.sh(`test -e ${storage}/work/layerdeck/pending.json`)).code).toBe(1)
+  } finally {
+    await boot.stop()
+  }
+}
 
 test('kernel-mounted storage: read-only, a revert queued for the next boot', async ({
   app,
@@ -17,7 +33,6 @@ test('kernel-mounted storage: read-only, a revert queued for the next boot', asy
 }) => {
   let upper: string[] = []
   let modified = ''
-
   await journey.step('kernel-mounted', async () => {
     expect(await device.shOk(`findmnt -n -o FSTYPE ${device.mount}`)).toBe('overlay\n')
     await app.signIn()
@@ -27,7 +42,6 @@ test('kernel-mounted storage: read-only, a revert queued for the next boot', asy
     upper = await device.snapshot('upper')
     modified = await device.read(PATH)
   })
-
   await journey.step('revert at next boot', async () => {
     await app.tree.goto('/etc/network', { file: PATH })
     await expect(app.file.actionButton(PATH)).toHaveText('Revert to factory at next boot')
@@ -35,12 +49,9 @@ test('kernel-mounted storage: read-only, a revert queued for the next boot', asy
     await expect(
       app.file.dialog.getByRole('heading', { name: `Revert ${PATH} at next boot` }),
     ).toBeVisible()
-    await expect(app.file.dialog).toContainText(
-      'This storage is mounted by the kernel: the revert is recorded and applied at the next boot.',
-    )
+    await expect(app.file.dialog).toContainText(KERNEL_NOTE)
     return app.file.dialog
   })
-
   await journey.step('revert queued', async () => {
     await app.file.confirm('Revert at next boot', 'Recorded: it happens at the next boot.')
     await app.file.done()
@@ -54,34 +65,17 @@ test('kernel-mounted storage: read-only, a revert queued for the next boot', asy
     const live = await app.api('POST', '/api/revert', { paths: [PATH] })
     expect(live.status()).toBe(409)
   })
-
   await journey.step('pending on the overview', async () => {
     await app.shell.go('Overview')
-    await expect(
-      app.page.getByRole('status').filter({ hasText: '1 action(s) waiting for the next boot' }),
-    ).toContainText(`revert ${PATH}`)
+    const waiting = app.page.getByRole('status').filter({ hasText: '1 action(s) waiting' })
+    await expect(waiting).toContainText(`revert ${PATH}`)
   })
-
   await journey.step('read-only backup page', async () => {
     await app.shell.go('Backup')
-    await expect(
-      app.page.getByRole('status').filter({ hasText: 'Kernel-mounted storage' }),
-    ).toBeVisible()
+    const note = app.page.getByRole('status').filter({ hasText: 'Kernel-mounted storage' })
+    await expect(note).toBeVisible()
   })
 
-  // The next boot: the kernel's overlay is gone, LayerDeck mounts the storage and applies the queue.
-  await device.demo.stop()
-  const boot = await startMount({
-    base: device.base,
-    storage: device.storage,
-    mountpoint: device.mount,
-  })
-  try {
-    expect(await device.read(PATH)).toBe(await device.readBase(PATH))
-    expect(await device.stat('upper', PATH)).toBeNull()
-    expect((await device.sh(`test -e ${device.storage}/work/layerdeck/pending.json`)).code).toBe(1)
-  } finally {
-    await boot.stop()
-  }
+  await test.step('next boot', () => nextBoot({ app, device, journey }))
   await device.assertBaseUnchanged()
 })
