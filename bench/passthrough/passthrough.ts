@@ -134,11 +134,25 @@ const ops: LowLevelOps = {
       dirs.set(nextDir, { names, types })
       return nextDir++
     }),
-  readdir: (_id, dh, offset, size) => {
+  readdir: (id, dh, offset, size, plus) => {
     const d = dirs.get(dh)
     if (d === undefined) return -(ERRNO.EBADF ?? 9)
     const count = Math.max(0, Math.min(d.names.length - offset, Math.ceil(size / 32)))
-    return [d.names.slice(offset, offset + count), d.types.subarray(offset * 2, (offset + count) * 2), offset]
+    const names = d.names.slice(offset, offset + count)
+    if (plus === 0) return [names, d.types.subarray(offset * 2, (offset + count) * 2), offset]
+    // readdirplus: attributes and a counted lookup per entry (as LayerDeck answers it).
+    const rows = new Float64Array(names.length * 17)
+    names.forEach((n, i) => {
+      if (n === '.' || n === '..') return
+      try {
+        rows[i * 17 + 15] = entry(child(id, n))
+        rows.set(io.subarray(IO.attr, IO.attr + 15), i * 17)
+        rows[i * 17 + 16] = 1
+      } catch {
+        // vanished since the listing: no node, a plain entry
+      }
+    })
+    return [names, rows, offset]
   },
   releasedir: (_id, dh) => void dirs.delete(dh),
   statfs: () =>

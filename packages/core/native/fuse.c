@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -49,8 +50,8 @@ void ld_fuse_post(session_t *s, job_t *job) {
 
 /* ---- replies from what JavaScript left in `io` ---- */
 
-static void attr_from_io(const double *io, struct stat *st) {
-  const double *a = io + IO_ATTR;
+/* Fills a struct stat from an attribute row of the shared layout (see fuse.h IO_ATTR). */
+static void attr_from_row(const double *a, struct stat *st) {
   memset(st, 0, sizeof *st);
   st->st_ino = (ino_t)a[0];
   st->st_mode = (mode_t)a[1];
@@ -68,6 +69,8 @@ static void attr_from_io(const double *io, struct stat *st) {
   st->st_ctim.tv_sec = (time_t)a[13];
   st->st_ctim.tv_nsec = (long)a[14];
 }
+
+static void attr_from_io(const double *io, struct stat *st) { attr_from_row(io + IO_ATTR, st); }
 
 static void entry_from_io(const double *io, uint64_t node, struct fuse_entry_param *e) {
   memset(e, 0, sizeof *e);
@@ -161,13 +164,20 @@ static void reply_open(napi_env env, job_t *j, napi_value r, int create) {
   }
 }
 
-/* readdir: JS returns [names[], Float64Array of (ino, mode) pairs, first offset]. */
+/*
+ * readdir: JS returns [names[], Float64Array, first offset]. Plain: two numbers per entry (ino,
+ * mode). Plus: ROW numbers per entry (an attribute row, then node id and timeout); every entry with
+ * a node id counts as a lookup in JS, so the ones that did not fit are forgotten again.
+ */
+#define PLUS_ROW 17
 static void reply_readdir(napi_env env, job_t *j, napi_value r) {
   bool is_array = false;
   if (r == NULL || napi_is_array(env, r, &is_array) != napi_ok || !is_array) {
     reply_status(env, j, r);
     return;
   }
+  int plus = j->a[2] != 0;
+  size_t row = plus ? PLUS_ROW : 2;
   napi_value names, types, first;
   napi_get_element(env, r, 0, &names);
   napi_get_element(env, r, 1, &types);
@@ -181,23 +191,43 @@ static void reply_readdir(napi_env env, job_t *j, napi_value r) {
   size_t size = (size_t)j->a[0];
   char *buf = malloc(size > 0 ? size : 1);
   size_t used = 0;
-  for (uint32_t i = 0; i < count && (size_t)i * 2 + 1 < tlen; i++) {
+  uint32_t i = 0;
+  for (; i < count && (size_t)(i + 1) * row <= tlen; i++) {
     napi_value nv;
     napi_get_element(env, names, i, &nv);
     size_t len;
     char *name = ld_string_bytes(env, nv, &len);
     if (name == NULL) break;
-    struct stat st;
-    memset(&st, 0, sizeof st);
-    st.st_ino = (ino_t)t[i * 2];
-    st.st_mode = (mode_t)t[i * 2 + 1];
-    size_t need = fuse_add_direntry(j->req, buf + used, size - used, name, &st, off + i + 1);
+    const double *e = t + (size_t)i * row;
+    size_t need;
+    if (plus) {
+      struct fuse_entry_param p;
+      memset(&p, 0, sizeof p);
+      attr_from_row(e, &p.attr);
+      p.ino = (fuse_ino_t)e[15];
+      p.attr_timeout = e[16];
+      p.entry_timeout = e[16];
+      need = fuse_add_direntry_plus(j->req, buf + used, size - used, name, &p, off + i + 1);
+    } else {
+      struct stat st;
+      memset(&st, 0, sizeof st);
+      st.st_ino = (ino_t)e[0];
+      st.st_mode = (mode_t)e[1];
+      need = fuse_add_direntry(j->req, buf + used, size - used, name, &st, off + i + 1);
+    }
     free(name);
     if (need > size - used) break;
     used += need;
   }
   fuse_reply_buf(j->req, buf, used);
   free(buf);
+  /* Entries counted as lookups that did not fit: the kernel never saw them. */
+  for (uint32_t k = i; plus && k < count && (size_t)(k + 1) * row <= tlen; k++) {
+    double node = t[(size_t)k * row + 15];
+    if (node <= 0) continue;
+    napi_value v[2] = {num(env, node), num(env, 1)};
+    call_op(env, j->s, OP_FORGET, 2, v);
+  }
 }
 
 static void reply_xattr(napi_env env, job_t *j, napi_value r) {
@@ -379,7 +409,8 @@ static void dispatch(napi_env env, job_t *j) {
       v[1] = num(env, (double)j->fh);
       v[2] = num(env, j->a[1]);
       v[3] = num(env, j->a[0]);
-      reply_readdir(env, j, call_op(env, s, OP_READDIR, 4, v));
+      v[4] = num(env, j->a[2]);
+      reply_readdir(env, j, call_op(env, s, OP_READDIR, 5, v));
       break;
     case OP_STATFS:
       reply_statfs(env, j, call_op(env, s, OP_STATFS, 1, v));
@@ -629,12 +660,19 @@ static napi_value fuse_mount(napi_env env, napi_callback_info info) {
   return ext;
 }
 
-/* fuseUnmount(session): unmounts (lazily when busy) and ends the loop; `ended` follows. */
+/*
+ * fuseUnmount(session): detaches the mount (lazily when busy); the kernel then ends the
+ * connection and the loop threads see ENODEV; `ended` follows. Not fuse_session_unmount: it
+ * closes /dev/fuse under the loop threads still reading it (and the number could be reused).
+ */
 static napi_value fuse_unmount(napi_env env, napi_callback_info info) {
   LD_ARGS(1);
   session_t *s = session_of(env, argv[0]);
   if (s == NULL || s->ended) return NULL;
-  fuse_session_unmount(s->se);
+  if (umount2(s->mountpoint, MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    fuse_session_exit(s->se);
+    wake_threads(s);
+  }
   return NULL;
 }
 

@@ -206,13 +206,23 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
   post(req, j);
 }
 
-static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
+static void readdir_job(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi, int plus) {
   job_t *j = ld_job(req, OP_READDIR);
   j->ino = ino;
   j->fh = fi->fh;
   j->a[0] = (double)size;
   j->a[1] = (double)off;
+  j->a[2] = plus;
   post(req, j);
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
+  readdir_job(req, ino, size, off, fi, 0);
+}
+
+/* readdir with each entry's attributes and node: `ls -l`, `find -printf` need no lookup per entry. */
+static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
+  readdir_job(req, ino, size, off, fi, 1);
 }
 
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
@@ -357,8 +367,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn) {
   if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
   if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA) conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
   if (conn->capable & FUSE_CAP_PARALLEL_DIROPS) conn->want |= FUSE_CAP_PARALLEL_DIROPS;
-  conn->want &= ~(unsigned)(FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO |
-                            FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE);
+  if (conn->capable & FUSE_CAP_READDIRPLUS) conn->want |= FUSE_CAP_READDIRPLUS;
+  if (conn->capable & FUSE_CAP_READDIRPLUS_AUTO) conn->want |= FUSE_CAP_READDIRPLUS_AUTO;
+  conn->want &= ~(unsigned)(FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE);
   conn->max_write = (unsigned)s->max_write;
   conn->max_readahead = (unsigned)s->max_write;
 }
@@ -387,6 +398,7 @@ void ld_fuse_fill_ops(struct fuse_lowlevel_ops *ops) {
   ops->fsync = op_fsync;
   ops->opendir = op_opendir;
   ops->readdir = op_readdir;
+  ops->readdirplus = op_readdirplus;
   ops->releasedir = op_releasedir;
   ops->fsyncdir = op_fsyncdir;
   ops->statfs = op_statfs;

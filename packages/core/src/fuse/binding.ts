@@ -47,7 +47,8 @@ export interface LowLevelOps {
   create(parent: number, name: string, mode: number, flags: number): Code
   release(node: number, fh: number): void
   opendir(node: number): Code
-  readdir(node: number, dh: number, offset: number, size: number): [string[], Float64Array, number] | Code
+  /** With `plus` (readdirplus): 17 numbers per entry (attributes, node id, timeout) instead of 2. */
+  readdir(node: number, dh: number, offset: number, size: number, plus: number): [string[], Float64Array, number] | Code
   releasedir(node: number, dh: number): void
   statfs(node: number): Code
   setxattr(node: number, name: string, value: Buffer, flags: number): Code

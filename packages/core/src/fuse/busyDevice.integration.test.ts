@@ -21,14 +21,17 @@ echo factory-a > opt/app/conf/a && echo factory-b > opt/app/conf/b
 const onOverlay = (fn: (f: OverlayFixture) => Promise<void>): Promise<void> => withOverlay(BASE, fn)
 const ld = (args: string): Promise<{ code: number; stdout: string; stderr: string }> => sh(`${LAYERDECK_BIN} ${args}`)
 
-/** A writer in its own process: lines "N\n" through one descriptor, every write acknowledged. */
-function writer(path: string, seconds: number, mode: 'append' | 'seek-end' = 'append'): Promise<{ acked: number; error: string }> {
+/**
+ * A writer in its own process: lines "N\n" through one descriptor, every write acknowledged,
+ * until a write fails, `stop` exists, or `seconds` passed (however slow the machine is).
+ */
+function writer(path: string, seconds: number, mode: 'append' | 'seek-end' = 'append', stop = `${path}.stop-writer`): Promise<{ acked: number; error: string }> {
   const open = mode === 'append' ? 'os.O_WRONLY | os.O_APPEND' : 'os.O_WRONLY'
   return pyJson<{ acked: number; error: string }>(`
 import time
 fd = os.open('${path}', ${open})
 acked, error, end = 0, '', time.time() + ${seconds}
-while time.time() < end:
+while time.time() < end and not os.path.exists('${stop}'):
     try:
         ${mode === 'seek-end' ? "os.lseek(fd, 0, os.SEEK_END)" : 'pass'}
         os.write(fd, b'%d\\n' % (acked + 1))
@@ -54,7 +57,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 describe('a busy device', () => {
   it('revert of a file open for writing: refused with the writer named; forced, the writer gets EIO and loses nothing silently', async () => {
     await onOverlay(async ({ mnt, base, storage }) => {
-      const w = writer(`${mnt}/var/log/app.log`, 3)
+      const w = writer(`${mnt}/var/log/app.log`, 60)
       await sleep(800)
       const refused = await ld(`revert --storage ${storage} --yes /var/log/app.log`)
       expect(refused.code).not.toBe(0)
@@ -72,7 +75,7 @@ describe('a busy device', () => {
     await onOverlay(async ({ mnt, storage }) => {
       await shOk(`echo start > ${mnt}/var/log/app.log`)
       const stat = sh(`end=$((SECONDS+4)); while [ $SECONDS -lt $end ]; do stat ${mnt}/var/log/app.log >/dev/null 2>&1; done`)
-      const w = writer(`${mnt}/var/log/app.log`, 3, 'seek-end')
+      const w = writer(`${mnt}/var/log/app.log`, 60, 'seek-end')
       await sleep(1000)
       await shOk(`${LAYERDECK_BIN} reset --storage ${storage} --yes --force`)
       const r = await w

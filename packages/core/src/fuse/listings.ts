@@ -2,6 +2,7 @@
  * Open directories: a listing is taken at opendir (and again at a rewind to offset 0) and
  * handed out in pieces as the kernel asks, with each entry's inode number and type.
  */
+import type { Attr } from '../engine/attr.ts'
 import type { Overlay } from '../engine/Overlay.ts'
 
 interface Listing {
@@ -9,7 +10,18 @@ interface Listing {
   names: string[]
   /** ino, mode pairs. */
   types: Float64Array
+  attrs: Attr[]
   fresh: boolean
+}
+
+/** A piece of a listing: names from `offset` on, their (ino, mode) pairs and their attributes. */
+export interface ListingPiece {
+  names: string[]
+  types: Float64Array
+  attrs: Attr[]
+  offset: number
+  /** The merged path of the directory. */
+  path: string
 }
 
 /** The smallest directory entry the kernel takes: a 24-byte header and an 8-byte name. */
@@ -31,8 +43,8 @@ export class DirectoryListings {
     return id
   }
 
-  /** Entries from `offset` on: [names, (ino, mode) pairs, offset]. */
-  read(id: number, offset: number, size: number): [string[], Float64Array, number] {
+  /** Entries from `offset` on, as many as `size` bytes of directory entries can hold at most. */
+  read(id: number, offset: number, size: number): ListingPiece {
     let listing = this.#open.get(id)
     if (listing === undefined) throw Object.assign(new Error('bad directory handle'), { code: 'EBADF' })
     if (offset === 0 && !listing.fresh) {
@@ -41,7 +53,13 @@ export class DirectoryListings {
     }
     listing.fresh = false
     const count = Math.max(0, Math.min(listing.names.length - offset, Math.ceil(size / MIN_ENTRY)))
-    return [listing.names.slice(offset, offset + count), listing.types.subarray(offset * 2, (offset + count) * 2), offset]
+    return {
+      names: listing.names.slice(offset, offset + count),
+      types: listing.types.subarray(offset * 2, (offset + count) * 2),
+      attrs: listing.attrs.slice(offset, offset + count),
+      offset,
+      path: listing.path,
+    }
   }
 
   close(id: number): void {
@@ -55,6 +73,6 @@ export class DirectoryListings {
       types[i * 2] = a.ino
       types[i * 2 + 1] = a.mode
     })
-    return { path, names, types, fresh: true }
+    return { path, names, types, attrs, fresh: true }
   }
 }

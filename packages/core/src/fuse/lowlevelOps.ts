@@ -10,11 +10,14 @@ import { errorCode } from '../engine/OverlayError.ts'
 import type { Overlay } from '../engine/Overlay.ts'
 import { UTIME_OMIT } from '../engine/sys.ts'
 import { IO, SET, type LowLevelOps } from './binding.ts'
-import { DirectoryListings } from './listings.ts'
+import { DirectoryListings, type ListingPiece } from './listings.ts'
+import { isDir } from '../engine/fileMode.ts'
 import type { Node, NodeTable } from './nodes.ts'
 
 /** How long the kernel may keep entries and attributes; live changes invalidate them sooner. */
 export const ATTR_TIMEOUT_S = 1
+/** Numbers per entry of a readdirplus answer (fuse.c PLUS_ROW). */
+const PLUS_ROW = 17
 const { EIO, EINVAL, EEXIST, ENODATA } = constants.errno
 const RENAME_NOREPLACE = 1
 
@@ -100,6 +103,23 @@ export function createLowLevelOps(c: OpsContext): LowLevelOps {
     if (fh >= 0 && overlay.handles.find(fh) !== undefined) return overlay.fgetattr(fh)
     const path = nodes.pathOf(node)
     return path !== undefined ? overlay.getattr(path) : overlay.fgetattr(anyHandle(node))
+  }
+  /**
+   * readdirplus: each entry's attribute row, node id and timeout (17 numbers). Every entry but '.'
+   * and '..' is a lookup the kernel counts; the binding forgets those that did not fit.
+   */
+  const plusRows = (dir: Node, piece: ListingPiece): Float64Array => {
+    const rows = new Float64Array(piece.names.length * PLUS_ROW)
+    piece.names.forEach((name, i) => {
+      const a = piece.attrs[i] as Attr
+      const o = i * PLUS_ROW
+      rows.set([a.ino, a.mode, a.nlink, a.uid, a.gid, a.rdev, a.size, a.blksize, a.blocks, a.atimeSec, a.atimeNsec, a.mtimeSec, a.mtimeNsec, a.ctimeSec, a.ctimeNsec], o)
+      rows[o + 16] = ATTR_TIMEOUT_S
+      if (name === '.' || name === '..') return
+      const linkKey = a.nlink > 1 && !isDir(a.mode) ? overlay.lookupEntry(joinPath(piece.path, name)).linkKey : undefined
+      rows[o + 15] = nodes.lookup(dir, name, a, linkKey).id
+    })
+    return rows
   }
   const opened = (node: Node, fd: number): number => {
     node.handles.add(fd)
@@ -230,9 +250,10 @@ export function createLowLevelOps(c: OpsContext): LowLevelOps {
       }
     },
     opendir: (id) => guard(() => dirs.open(pathOf(id))),
-    readdir: (_id, dh, offset, size) => {
+    readdir: (id, dh, offset, size, plus) => {
       try {
-        return dirs.read(dh, offset, size)
+        const piece = dirs.read(dh, offset, size)
+        return [piece.names, plus ? plusRows(nodeOf(id), piece) : piece.types, piece.offset]
       } catch (err) {
         return fail(err)
       }
