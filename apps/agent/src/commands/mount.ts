@@ -1,4 +1,5 @@
 /** `layerdeck mount`: serve the overlay in the foreground until SIGINT/SIGTERM. */
+import { getPriority, setPriority } from 'node:os'
 import type { Command } from 'commander'
 import { mountOverlay, type MountedOverlay } from '@layerdeck/core/fuse'
 
@@ -24,6 +25,21 @@ export function registerMount(program: Command): void {
     })
 }
 
+/**
+ * The daemon may serve the whole root filesystem: it comes before the agent, a browser's
+ * requests or a busy service (nice -5 unless LAYERDECK_DAEMON_NICE says otherwise). Set before
+ * mounting, so the FUSE threads it starts inherit it (on Linux a nice value is per thread).
+ */
+function favourDaemon(): void {
+  const nice = Number(process.env.LAYERDECK_DAEMON_NICE ?? -5)
+  if (!Number.isInteger(nice)) return
+  try {
+    if (getPriority() > nice) setPriority(nice)
+  } catch {
+    // not permitted (not root): the default priority
+  }
+}
+
 async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
   // Signals are ours from the start: one that comes while mounting unmounts right after.
   let mounted: MountedOverlay | undefined
@@ -38,6 +54,7 @@ async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
   // Never removed: a signal that comes while the process winds down must not kill it (exit 0).
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  favourDaemon()
   mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
   const { paths } = mounted
   const stale = mounted.overlay.staleStagesRemoved
