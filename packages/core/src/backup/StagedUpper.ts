@@ -4,6 +4,7 @@
  * the caller swaps the finished tree in with renames. Every parent was created here by mkdir, so
  * no write can follow a symlink out of the staging directory.
  */
+import { writeAll } from '../engine/smallFile.ts'
 import { O_CREAT, O_EXCL, O_NOFOLLOW, O_WRONLY, S_IFIFO } from '../engine/fileMode.ts'
 import { hasCode } from '../engine/OverlayError.ts'
 import type { Staging } from '../engine/staging.ts'
@@ -87,7 +88,7 @@ export class StagedUpper {
       let pos = 0
       for await (const chunk of body) {
         // All-zero chunks stay holes: sparse files stay sparse.
-        if (!isZero(chunk)) sys.write(fd, chunk, 0, chunk.length, pos)
+        if (!isZero(chunk)) writeAll(sys, fd, chunk, 0, chunk.length, pos)
         pos += chunk.length
       }
       sys.ftruncate(fd, entry.size)

@@ -12,6 +12,7 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { hasCode } from '../engine/OverlayError.ts'
 import { removeTree } from '../engine/staging.ts'
+import { writeAll } from '../engine/smallFile.ts'
 import type { StoragePaths } from '../engine/storageFormat.ts'
 import type { Sys } from '../engine/sys.ts'
 import { BackupError } from './BackupError.ts'
@@ -96,7 +97,7 @@ export function lockRestore(sys: Sys, paths: StoragePaths): () => void {
     try {
       const fd = sys.open(lock, 0o1 | 0o100 | 0o200, 0o600)
       const pid = Buffer.from(String(process.pid))
-      sys.write(fd, pid, 0, pid.length, 0)
+      writeAll(sys, fd, pid, 0, pid.length, 0)
       sys.close(fd)
       return () => sys.unlink(lock)
     } catch (err) {

@@ -11,6 +11,7 @@ import { OverlayError } from './OverlayError.ts'
 import { isPrivateXattr, ORIGIN_XATTR } from './storageFormat.ts'
 import type { FileStat, Sys } from './sys.ts'
 import { atimeOf, mtimeOf } from './times.ts'
+import { writeAll } from './smallFile.ts'
 
 const CHUNK = 1 << 20
 const ZERO = Buffer.alloc(CHUNK)
@@ -135,7 +136,8 @@ export function copySparse(sys: Sys, src: string, dest: number, size: number): v
       const n = sys.read(fd, buf, 0, CHUNK, pos)
       if (n === 0) break
       const chunk = n === CHUNK ? buf : buf.subarray(0, n)
-      if (!chunk.equals(n === CHUNK ? ZERO : ZERO.subarray(0, n))) sys.write(dest, chunk, 0, n, pos)
+      // All of it, or ENOSPC: a short copy must never be renamed into upper/ as the file.
+      if (!chunk.equals(n === CHUNK ? ZERO : ZERO.subarray(0, n))) writeAll(sys, dest, chunk, 0, n, pos)
       pos += n
     }
     sys.ftruncate(dest, size)

@@ -2,12 +2,25 @@
  * Small files of the storage's own bookkeeping (journals, notes, records in work/layerdeck/),
  * written so that a crash leaves the old file or the complete new one.
  */
-import { hasCode } from './OverlayError.ts'
+import { hasCode, OverlayError } from './OverlayError.ts'
 import type { Sys } from './sys.ts'
 
 const O_RDONLY = 0
 const O_DIRECTORY = 0o200000
 const O_WRONLY_CREAT_TRUNC = 0o1 | 0o100 | 0o1000
+
+/**
+ * Writes all `length` bytes of `buf` from `offset` at file position `position`: pwrite may write
+ * less than asked (a filesystem that is nearly full does), and the rest is written again until it
+ * fails (ENOSPC) — a short write never passes for a complete one.
+ */
+export function writeAll(sys: Sys, fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+  for (let done = 0; done < length; ) {
+    const n = sys.write(fd, buf, offset + done, length - done, position + done)
+    if (n <= 0) throw new OverlayError('ENOSPC', 'write', String(fd))
+    done += n
+  }
+}
 
 /** Writes a small file atomically (temp file, fsync, rename, fsync of the directory). */
 export function writeFileAtomic(sys: Sys, dir: string, name: string, text: string): void {
@@ -15,8 +28,7 @@ export function writeFileAtomic(sys: Sys, dir: string, name: string, text: strin
   const fd = sys.open(tmp, O_WRONLY_CREAT_TRUNC, 0o600)
   try {
     const data = Buffer.from(text)
-    let off = 0
-    while (off < data.length) off += sys.write(fd, data, off, data.length - off, off)
+    writeAll(sys, fd, data, 0, data.length, 0)
     sys.fsync(fd)
   } finally {
     sys.close(fd)

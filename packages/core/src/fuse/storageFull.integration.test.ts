@@ -17,6 +17,7 @@ import {
 const BASE = `
 head -c $((16 << 20)) /dev/urandom > big
 printf 'abc' > small
+head -c 700000 /dev/urandom > medium
 mkdir tree && for i in 1 2 3; do head -c $((3 << 20)) /dev/urandom > tree/part$i; done
 `
 
@@ -215,6 +216,33 @@ print(json.dumps(out))
         small: 'upgraded',
         usedLittle: true,
       })
+    })
+  })
+})
+
+describe('a copy-up that runs out of space half way', () => {
+  it('fails whole with ENOSPC: nothing lands in upper/ and the mount keeps serving the base file', async () => {
+    await onFullableOverlay(async ({ mnt, base, storage }) => {
+      const r = await pyJson(
+        `
+import hashlib
+def digest(p): return hashlib.sha256(open(p, 'rb').read()).hexdigest()
+out = {}
+# Leave about 128 KiB free: the copy-up of a 700 KB file (under the 1 MiB up-front space check)
+# starts, then the disk fills under it and write() returns short.
+s = os.statvfs('${storage}')
+avail = s.f_bavail * s.f_frsize
+with open('filler', 'wb') as f:
+    f.write(b'x' * max(0, (avail - 131072) // 4096 * 4096))
+out['append'] = attempt(put, 'medium', 'x', 'a')
+out['same'] = digest('medium') == digest('${base}/medium')
+out['inUpper'] = os.path.exists('${storage}/upper/medium')
+out['staged'] = [n for n in os.listdir('${storage}/work/layerdeck') if n.startswith('stage-')]
+print(json.dumps(out))
+`,
+        { cwd: mnt },
+      )
+      expect(r).toEqual({ append: 'ENOSPC', same: true, inUpper: false, staged: [] })
     })
   })
 })
