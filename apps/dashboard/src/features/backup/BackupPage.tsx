@@ -54,7 +54,7 @@ export function BackupPage() {
           Download backup
         </a>
       </section>
-      <UndoCard />
+      <UndoCard what="restore" />
       <section className={ui.card} aria-labelledby="ul-h">
         <h2 id="ul-h">Restore a backup</h2>
         <label className={s.field}>

@@ -65,7 +65,8 @@ export function FilePanel({ path, backHref }: FilePanelProps) {
         </Notice>
       ) : null}
       {d ? <DiffBody diff={d} /> : null}
-      {d && canRevert ? (
+      {/* Stays while open: the revert makes the file unchanged, and the dialog still says how it went. */}
+      {d && (canRevert || confirm) ? (
         <RevertDialog
           open={confirm}
           onClose={() => setConfirm(false)}

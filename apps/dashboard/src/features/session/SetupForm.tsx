@@ -29,7 +29,11 @@ export function SetupForm() {
   const throttle = useThrottle()
   const setup = useMutation({
     mutationFn: () => api.setup({ token: token.trim(), username, password }),
-    onSuccess: (me) => client.setQueryData(keys.me(), me),
+    onSuccess: (me) => {
+      client.setQueryData(keys.me(), me)
+      // The device has its admin now: signing out must show the sign-in form, not setup again.
+      void client.invalidateQueries({ queryKey: keys.setup() })
+    },
     onError: (error) => {
       throttle.note(error)
       // Someone else finished setup meanwhile: show the sign-in form.

@@ -14,7 +14,14 @@ import s from './undo.module.css'
  * While the state before the last reset (or restore) is kept, it can be put back: a technician
  * shows a customer the reset, then brings their settings back. Purge frees the space for good.
  */
-export function UndoCard({ force: initialForce = false }: { force?: boolean }) {
+export function UndoCard({
+  force: initialForce = false,
+  what = 'reset',
+}: {
+  force?: boolean
+  /** What the undo state comes from, on this page (the words only: undo takes back either). */
+  what?: 'reset' | 'restore'
+}) {
   const client = useQueryClient()
   const usage = useUsage()
   const [force, setForce] = useState(initialForce)
@@ -30,7 +37,7 @@ export function UndoCard({ force: initialForce = false }: { force?: boolean }) {
       {held > 0 ? (
         <p>
           The state before it is kept ({formatBytes(held)}). Undo puts it back; undo again redoes
-          the reset. Purge deletes it and frees the space.
+          the {what}. Purge deletes it and frees the space.
         </p>
       ) : null}
       <OpenFiles files={openFiles} force={force} onForce={setForce} />
@@ -42,7 +49,7 @@ export function UndoCard({ force: initialForce = false }: { force?: boolean }) {
           }
           onClick={() => undo.mutate()}
         >
-          {undo.isPending ? 'Undoing…' : undo.data?.undoable ? 'Redo the reset' : 'Undo reset'}
+          {undo.isPending ? 'Undoing…' : undo.data?.undoable ? `Redo the ${what}` : `Undo ${what}`}
         </Button>
         <Button
           disabled={undo.isPending || purge.isPending || held <= 0}
@@ -56,7 +63,7 @@ export function UndoCard({ force: initialForce = false }: { force?: boolean }) {
         pending="Putting the previous state back…"
         success={
           undo.data?.undoable
-            ? 'Undone: the previous state is back. Undo again to redo the reset.'
+            ? `Undone: the previous state is back. Undo again to redo the ${what}.`
             : 'Undone.'
         }
       />
