@@ -16,9 +16,8 @@ test('agent killed while the page is open: unreachable, mount serves, recovers o
     await app.signIn()
     await expect(app.shell.live).toHaveText('Live')
     await expect(app.overview.count('modified')).toHaveAccessibleName('1 modified')
-    await page.evaluate(() => Object.assign(globalThis, { e2eNoReload: true }))
+    await app.markNoReload()
   })
-
   await journey.step('agent killed', async () => {
     const pid = device.demo.agentPid() as number
     await device.demo.killAgent()
@@ -28,7 +27,6 @@ test('agent killed while the page is open: unreachable, mount serves, recovers o
     await expect(app.shell.persistence).toHaveText(/Device unreachable/)
     await expect(app.shell.live).toHaveText('Offline')
   })
-
   await journey.step('mount keeps serving', async () => {
     expect(isMounted(device.mount)).toBe(true)
     expect(await device.read('/etc/hosts')).toBe(await device.readBase('/etc/hosts'))
@@ -37,20 +35,25 @@ test('agent killed while the page is open: unreachable, mount serves, recovers o
       'server 10.0.0.9 iburst\n',
     )
   })
-
   await journey.step('recovered on its own', async () => {
     await device.demo.startAgent()
     await expect(app.shell.unreachable).toBeHidden({ timeout: 30_000 })
     await expect(app.shell.live).toHaveText('Live', { timeout: 30_000 })
     await expect(app.shell.persistence).toHaveText(/Persistent storage/)
     await expect(app.overview.count('modified')).toHaveAccessibleName('2 modified')
-    expect(
-      await page.evaluate(() => 'e2eNoReload' in globalThis),
-      'recovered without a reload',
-    ).toBe(true)
+    expect(await app.reloaded(), 'recovered without a reload').toBe(false)
     await expect(page).toHaveURL(/\/$/)
   })
-
+  await journey.step('live again', async () => {
+    // The event stream is back: a new write shows in the feed with its writer, no reload.
+    const pid = await device.shOk(
+      `echo ok | tee ${device.mount}/etc/timezone > /dev/null & echo $!; wait`,
+    )
+    await expect(app.overview.feedLine('/etc/timezone')).toContainText(
+      `tee (pid ${pid.trim()}, root) modified`,
+    )
+    expect(await app.reloaded()).toBe(false)
+  })
   await journey.step('change made meanwhile', async () => {
     await app.overview.showEveryChange()
     await expect(app.tree.badge('chrony.conf', 'modified')).toBeVisible()

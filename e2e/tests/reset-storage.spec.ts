@@ -83,5 +83,15 @@ test('factory reset keeping network, SSH keys and hosts; undo; purge', async ({
     expect(await device.snapshot('mount')).toEqual(beforeMount)
   })
 
+  await journey.step('audit log', async () => {
+    await app.shell.go('Audit')
+    const rows = app.page.getByRole('table', { name: 'Audit log, newest first' }).getByRole('row')
+    for (const action of ['purge', 'undo', 'reset'])
+      await expect(
+        rows.filter({ hasText: action }).filter({ hasText: 'admin' }).first(),
+      ).toContainText('ok')
+    await expect(rows.filter({ hasText: 'reset (dry run)' }).first()).toBeVisible()
+  })
+
   await device.assertBaseUnchanged()
 })
