@@ -69,7 +69,7 @@ test('backup downloaded, storage changed, restored with replace, restore undone'
     return app.backup.restored
   })
   await journey.step('restore undone', async () => {
-    await journey.press(app.backup.undoCard.getByRole('button', { name: 'Undo reset' }))
+    await journey.press(app.backup.undoCard.getByRole('button', { name: 'Undo restore' }))
     await expect(
       app.backup.undoCard.getByRole('status').filter({ hasText: /^Undone/ }),
     ).toBeVisible()
