@@ -42,11 +42,11 @@ function favourDaemon(): void {
 
 async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
   // Signals are ours from the start: one that comes while mounting unmounts right after.
-  let mounted: MountedOverlay | undefined
+  const live: { mounted?: MountedOverlay } = {}
   let stopping = false
   const stop = (): void => {
     stopping = true
-    mounted?.unmount().catch((err: unknown) => {
+    live.mounted?.unmount().catch((err: unknown) => {
       process.stderr.write(`layerdeck: ${err instanceof Error ? err.message : String(err)}\n`)
       process.exitCode = 1
     })
@@ -55,7 +55,8 @@ async function runMount(mountpoint: string, flags: MountFlags): Promise<void> {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   favourDaemon()
-  mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
+  const mounted = await mountOverlay({ base: flags.base, storage: flags.storage, mountpoint })
+  live.mounted = mounted
   const { paths } = mounted
   const stale = mounted.overlay.staleStagesRemoved
   if (stale > 0) process.stderr.write(`layerdeck: removed ${stale} unfinished copy-up(s) left by a crash\n`)
