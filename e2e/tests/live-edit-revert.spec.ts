@@ -65,6 +65,8 @@ test('a shell edit appears live with its writer; diff, revert, badge gone', asyn
   })
   await journey.step('reverted', async () => {
     await app.file.confirm('Revert', 'Done: the factory version is back.')
+    // The dialog still says what was lost, not the refetched (now unchanged) file.
+    await expect(app.file.dialog).toContainText('Lost: 1 line added on this device')
     expect(journey.clicks).toBe(CLICKS_TO_REVERT)
     expect(journey.clicks).toBeLessThanOrEqual(6)
     expect(await device.read('/etc/hosts')).toBe(factory)

@@ -41,6 +41,9 @@ export function RevertDialog({
   const { atNextBoot } = useAbilities()
   const [added, setAdded] = useState(true)
   const [force, setForce] = useState(false)
+  // What is lost, as it was when the user confirmed: the revert's refetch describes the file as
+  // it is afterwards (unchanged), which must not replace what the dialog said was lost.
+  const [lostWhenConfirmed, setLostWhenConfirmed] = useState<ReactNode>(null)
   const body = (dryRun: boolean): RevertRequest => ({
     paths,
     added: folder ? added : true,
@@ -89,7 +92,10 @@ export function RevertDialog({
             <Button
               variant="danger"
               disabled={!plan.isSuccess || apply.isPending || needsForce}
-              onClick={() => apply.mutate()}
+              onClick={() => {
+                setLostWhenConfirmed(lost)
+                apply.mutate()
+              }}
             >
               {apply.isPending ? `${verb}ing…` : label}
             </Button>
@@ -97,7 +103,7 @@ export function RevertDialog({
         )
       }
     >
-      {lost}
+      {apply.isIdle ? lost : lostWhenConfirmed}
       {folder ? (
         <label className={ui.check}>
           <input type="checkbox" checked={added} onChange={(e) => setAdded(e.target.checked)} />
